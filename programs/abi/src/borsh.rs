@@ -1,0 +1,149 @@
+//! Borsh-compatible fixed-size layouts: what Anchor's coder writes and reads, without the crate.
+
+use pinocchio::Address;
+
+/// A value with a fixed-size Borsh encoding.
+pub trait Borsh: Sized {
+    /// Encoded size in bytes.
+    const SIZE: usize;
+    /// Decodes from the front of `input`, advancing it; `None` when too short or invalid.
+    fn read(input: &mut &[u8]) -> Option<Self>;
+    /// Encodes into the front of `out` (at least [`Self::SIZE`] bytes), returning the rest.
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8];
+    /// The type as Anchor's IDL names it.
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String;
+}
+
+fn take<'a>(input: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    if input.len() < n {
+        return None;
+    }
+    let (head, rest) = input.split_at(n);
+    *input = rest;
+    Some(head)
+}
+
+macro_rules! borsh_int {
+    ($($ty:ty => $idl:literal),*) => {$(
+        impl Borsh for $ty {
+            const SIZE: usize = core::mem::size_of::<$ty>();
+            #[inline(always)]
+            fn read(input: &mut &[u8]) -> Option<Self> {
+                Some(<$ty>::from_le_bytes(take(input, Self::SIZE)?.try_into().ok()?))
+            }
+            #[inline(always)]
+            fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+                let (head, rest) = out.split_at_mut(Self::SIZE);
+                head.copy_from_slice(&self.to_le_bytes());
+                rest
+            }
+            #[cfg(feature = "idl-build")]
+            fn idl_type() -> std::string::String {
+                std::format!("\"{}\"", $idl)
+            }
+        }
+    )*};
+}
+borsh_int!(u8 => "u8", u16 => "u16", u32 => "u32", u64 => "u64", u128 => "u128", i8 => "i8", i16 => "i16", i32 => "i32", i64 => "i64", i128 => "i128");
+
+impl Borsh for bool {
+    const SIZE: usize = 1;
+    #[inline(always)]
+    fn read(input: &mut &[u8]) -> Option<Self> {
+        match take(input, 1)?[0] {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    #[inline(always)]
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        (*self as u8).write(out)
+    }
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String {
+        "\"bool\"".into()
+    }
+}
+
+impl Borsh for Address {
+    const SIZE: usize = 32;
+    #[inline(always)]
+    fn read(input: &mut &[u8]) -> Option<Self> {
+        let bytes: [u8; 32] = take(input, 32)?.try_into().ok()?;
+        Some(Address::new_from_array(bytes))
+    }
+    #[inline(always)]
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        let (head, rest) = out.split_at_mut(32);
+        head.copy_from_slice(self.as_ref());
+        rest
+    }
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String {
+        "\"pubkey\"".into()
+    }
+}
+
+impl<const N: usize> Borsh for [u8; N] {
+    const SIZE: usize = N;
+    #[inline(always)]
+    fn read(input: &mut &[u8]) -> Option<Self> {
+        take(input, N)?.try_into().ok()
+    }
+    #[inline(always)]
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        let (head, rest) = out.split_at_mut(N);
+        head.copy_from_slice(self);
+        rest
+    }
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String {
+        std::format!("{{\"array\":[\"u8\",{N}]}}")
+    }
+}
+
+/// Declares a struct of [`Borsh`] fields and implements [`Borsh`] for it, fields in order.
+/// Used for instruction arguments and by the account and event macros.
+#[macro_export]
+macro_rules! borsh_struct {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $name { $( $(#[doc = $fdoc])* pub $field: $ty, )* }
+
+        impl $crate::borsh::Borsh for $name {
+            const SIZE: usize = 0 $( + <$ty as $crate::borsh::Borsh>::SIZE )*;
+            #[inline(always)]
+            fn read(input: &mut &[u8]) -> Option<Self> {
+                Some(Self { $( $field: <$ty as $crate::borsh::Borsh>::read(input)?, )* })
+            }
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+                $( let out = $crate::borsh::Borsh::write(&self.$field, out); )*
+                out
+            }
+            #[cfg(feature = "idl-build")]
+            fn idl_type() -> std::string::String {
+                std::format!("\"{}\"", stringify!($name))
+            }
+        }
+
+        #[cfg(feature = "idl-build")]
+        impl $name {
+            /// The IDL `types` entry of this struct.
+            pub fn idl_type_def() -> std::string::String {
+                let docs: &[&str] = &[$($doc),*];
+                let fields: std::vec::Vec<std::string::String> = std::vec![$(
+                    $crate::idl::field(stringify!($field), &[$($fdoc),*], &<$ty as $crate::borsh::Borsh>::idl_type())
+                ),*];
+                $crate::idl::struct_type(stringify!($name), docs, &fields)
+            }
+        }
+    };
+}

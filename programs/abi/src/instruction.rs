@@ -1,0 +1,157 @@
+//! Declaring an instruction once gives: its discriminator, the account list with its checks
+//! (count, signer, writable, pinned address, canonical PDA, no duplicate writable account),
+//! Borsh argument decoding, and its IDL entry.
+//!
+//! ```ignore
+//! spicetime_abi::instruction! {
+//!     /// Creates the configuration.
+//!     pub struct ConfigInit = "config_init" {
+//!         accounts {
+//!             /// The config PDA.
+//!             config: [writable] seeds(b"config"),
+//!             admin: [writable, signer],
+//!             system_program: [] address(SYSTEM_PROGRAM_ID),
+//!         }
+//!         args {
+//!             burn_bps: u16,
+//!         }
+//!     }
+//! }
+//! ```
+//! Accounts with `seeds(...)` become [`Pda`](crate::pda::Pda)s (the canonical bump in `.bump`);
+//! a seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`) or the name of another
+//! account of the instruction.
+
+/// Declares an instruction; see the [module docs](self).
+#[macro_export]
+macro_rules! instruction {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident = $ix:literal {
+            accounts {
+                $(
+                    $(#[doc = $adoc:literal])*
+                    $acc:ident : [$($flag:ident),*] $(seeds($($seed:tt),+))? $(address($addr:path))?
+                ),* $(,)?
+            }
+            args { $( $(#[doc = $fdoc:literal])* $arg:ident : $aty:ty ),* $(,)? }
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name {
+            $( $(#[doc = $adoc])* pub $acc: $crate::__account_field!($($(@ $seed)+)?), )*
+            $( $(#[doc = $fdoc])* pub $arg: $aty, )*
+        }
+
+        impl $name {
+            /// The instruction's name in the IDL.
+            pub const NAME: &'static str = $ix;
+            /// `sha256("global:<name>")[..8]`.
+            pub const DISCRIMINATOR: [u8; 8] = $crate::discriminator::instruction($ix);
+
+            /// Checks the accounts and decodes the arguments of `data` (discriminator included).
+            #[inline(always)]
+            pub fn parse(
+                program_id: &$crate::pinocchio::Address,
+                accounts: &[$crate::pinocchio::AccountView],
+                data: &[u8],
+            ) -> Result<Self, $crate::pinocchio::error::ProgramError> {
+                let _ = program_id;
+                let mut views = accounts.iter();
+                $(
+                    let $acc: $crate::pinocchio::AccountView = *views.next().ok_or_else(|| {
+                        $crate::error::fail_account($crate::error::AnchorErrorCode::AccountNotEnoughKeys, stringify!($acc))
+                    })?;
+                    $( $crate::__account_flag!($flag, $acc); )*
+                    $( $crate::account::check_address(&$acc, &$addr, stringify!($acc))?; )?
+                )*
+                $crate::account::check_no_duplicate_writable(&[
+                    $( (stringify!($acc), &$acc, $crate::__has_flag!(writable; $($flag),*)) ),*
+                ])?;
+                let mut args = &data[8..];
+                $(
+                    let $arg = <$aty as $crate::borsh::Borsh>::read(&mut args)
+                        .ok_or_else(|| $crate::error::fail($crate::error::AnchorErrorCode::InstructionDidNotDeserialize))?;
+                )*
+                if !args.is_empty() {
+                    return Err($crate::error::fail($crate::error::AnchorErrorCode::InstructionDidNotDeserialize));
+                }
+                $( $(
+                    let $acc = $crate::pda::verify($acc, &[$($crate::__seed_bytes!($seed)),+], program_id, stringify!($acc))?;
+                )? )*
+                Ok(Self { $($acc,)* $($arg,)* })
+            }
+        }
+
+        #[cfg(feature = "idl-build")]
+        impl $name {
+            /// The IDL `instructions` entry.
+            pub fn idl_instruction() -> std::string::String {
+                let accounts: std::vec::Vec<std::string::String> = std::vec![$(
+                    $crate::idl::instruction_account(
+                        stringify!($acc),
+                        &[$($adoc),*],
+                        $crate::__has_flag!(writable; $($flag),*),
+                        $crate::__has_flag!(signer; $($flag),*),
+                        {
+                            #[allow(unused_mut)]
+                            let mut seeds: Option<std::vec::Vec<std::string::String>> = None;
+                            $( seeds = Some(std::vec![$($crate::__seed_idl!($seed)),+]); )?
+                            seeds
+                        },
+                        {
+                            #[allow(unused_mut)]
+                            let mut address: Option<std::string::String> = None;
+                            $( address = Some($crate::idl::base58($addr.as_ref())); )?
+                            address
+                        },
+                    )
+                ),*];
+                let args: std::vec::Vec<std::string::String> = std::vec![$(
+                    $crate::idl::field(stringify!($arg), &[$($fdoc),*], &<$aty as $crate::borsh::Borsh>::idl_type())
+                ),*];
+                $crate::idl::instruction($ix, &[$($doc),*], &Self::DISCRIMINATOR, &accounts, &args)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __account_field {
+    () => { $crate::pinocchio::AccountView };
+    ($($seeds:tt)+) => { $crate::pda::Pda };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __account_flag {
+    (writable, $acc:ident) => { $crate::account::check_writable(&$acc, stringify!($acc))? };
+    (signer, $acc:ident) => { $crate::account::check_signer(&$acc, stringify!($acc))? };
+    ($other:ident, $acc:ident) => { compile_error!(concat!("unknown account flag `", stringify!($other), "`: use writable or signer")) };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __has_flag {
+    ($want:ident;) => { false };
+    (writable; writable $(, $rest:ident)*) => { true };
+    (signer; signer $(, $rest:ident)*) => { true };
+    ($want:ident; $first:ident $(, $rest:ident)*) => { $crate::__has_flag!($want; $($rest),*) };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __seed_bytes {
+    ($lit:literal) => { &$lit[..] };
+    ({ $seed:expr }) => { &$seed[..] };
+    ($acc:ident) => { $acc.address().as_ref() };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __seed_idl {
+    ($lit:literal) => { $crate::idl::seed_const(&$lit[..]) };
+    ({ $seed:expr }) => { $crate::idl::seed_const(&$seed[..]) };
+    ($acc:ident) => { $crate::idl::seed_account(stringify!($acc)) };
+}

@@ -1,0 +1,44 @@
+//! Anchor's ABI on top of pinocchio, for programs built by the project's own SBPF toolchain:
+//! what `@coral-xyz/anchor` needs to drive a program unchanged, and the checks every
+//! instruction makes, declared once.
+#![cfg_attr(not(feature = "idl-build"), no_std)]
+
+#[cfg(feature = "idl-build")]
+extern crate std;
+
+pub use pinocchio;
+pub use pinocchio_system;
+pub use solana_program_log;
+
+/// Account checks and typed program accounts (`account!`).
+pub mod account;
+/// Fixed-size Borsh layouts (`borsh_struct!`).
+pub mod borsh;
+/// PDA-signed CPIs to System, SPL Token and Token-2022.
+pub mod cpi;
+/// Anchor discriminators.
+pub mod discriminator;
+/// Anchor-shaped errors (`program_errors!`).
+pub mod error;
+/// Events Anchor's `EventParser` decodes (`event!`).
+pub mod event;
+/// Instruction declarations (`instruction!`).
+pub mod instruction;
+/// PDA verification with canonical bumps.
+pub mod pda;
+/// The entrypoint and dispatch table (`program!`).
+pub mod program;
+/// Compile-time SHA-256.
+pub mod sha256;
+
+/// IDL JSON assembly (host builds with `idl-build` only).
+#[cfg(feature = "idl-build")]
+pub mod idl;
+
+/// What instruction files import.
+pub mod prelude {
+    pub use crate::account::{AccountData, SYSTEM_PROGRAM_ID};
+    pub use crate::error::{fail, fail_account, AnchorErrorCode};
+    pub use crate::pda::Pda;
+    pub use pinocchio::{cpi::Seed, error::ProgramError, AccountView, Address, ProgramResult};
+}

@@ -1,0 +1,5 @@
+//! Program accounts, one file each.
+
+mod config;
+
+pub use config::Config;
