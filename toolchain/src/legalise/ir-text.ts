@@ -45,30 +45,3 @@ export function parseDefine(line: string): { name: string; params: string[]; ret
     .trim();
   return { name, params, returnType, close };
 }
-
-/**
- * Demangles a Rust legacy symbol (`_ZN4core3fmt5write17h…E` → `core::fmt::write`); other names
- * come back as they are.
- */
-export function demangle(symbol: string): string {
-  const m = /^_?_ZN(.*)E$/.exec(symbol);
-  if (!m) return symbol;
-  const parts: string[] = [];
-  let rest = m[1]!;
-  while (rest.length) {
-    const len = /^(\d+)/.exec(rest);
-    if (!len) return symbol;
-    const n = Number(len[1]);
-    parts.push(rest.slice(len[1]!.length, len[1]!.length + n));
-    rest = rest.slice(len[1]!.length + n);
-  }
-  if (parts.length > 1 && /^h[0-9a-f]{16}$/.test(parts.at(-1)!)) parts.pop();
-  return parts
-    .join('::')
-    .replace(/\$LT\$/g, '<')
-    .replace(/\$GT\$/g, '>')
-    .replace(/\$u20\$/g, ' ')
-    .replace(/\$RF\$/g, '&')
-    .replace(/\$C\$/g, ',')
-    .replace(/\.\./g, '::');
-}

@@ -1,5 +1,6 @@
 import { UnsupportedConstructError } from '../errors.ts';
-import { demangle, parseDefine } from './ir-text.ts';
+import { parseDefine } from './ir-text.ts';
+import { demangle } from './rust-demangle.ts';
 
 const FLOAT_OP =
   /=\s*(?:(?:fast|nnan|ninf|nsz|arcp|contract|afn|reassoc)\s+)*(fadd|fsub|fmul|fdiv|frem|fneg|fcmp|fptoui|fptosi|uitofp|sitofp|fpext|fptrunc)\b/;
