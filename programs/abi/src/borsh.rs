@@ -147,3 +147,42 @@ macro_rules! borsh_struct {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Borsh;
+
+    crate::borsh_struct! {
+        /// A struct of every supported type.
+        pub struct Sample { a: u8, b: u16, c: u64, d: u128, e: i64, f: bool, g: [u8; 3] }
+    }
+
+    #[test]
+    fn round_trips_little_endian_fields_in_order() {
+        let s = Sample { a: 1, b: 0x0203, c: u64::MAX, d: 1u128 << 100, e: -2, f: true, g: [7, 8, 9] };
+        let mut buf = [0u8; Sample::SIZE];
+        assert_eq!(Sample::SIZE, 1 + 2 + 8 + 16 + 8 + 1 + 3);
+        s.write(&mut buf);
+        assert_eq!(&buf[..3], &[1, 3, 2]);
+        assert_eq!(&buf[27..35], &(-2i64).to_le_bytes());
+        assert_eq!(Sample::read(&mut &buf[..]), Some(s));
+    }
+
+    #[cfg(feature = "idl-build")]
+    #[test]
+    fn describes_itself_for_the_idl() {
+        let def = Sample::idl_type_def();
+        assert!(def.starts_with("{\"name\":\"Sample\",\"docs\":[\"A struct of every supported type.\"]"));
+        assert!(def.contains("{\"name\":\"d\",\"type\":\"u128\"}"));
+        assert!(def.contains("{\"name\":\"g\",\"type\":{\"array\":[\"u8\",3]}}"));
+    }
+
+    #[test]
+    fn rejects_short_input_and_non_boolean_bytes() {
+        assert_eq!(u64::read(&mut &[1u8, 2, 3][..]), None);
+        assert_eq!(bool::read(&mut &[2u8][..]), None);
+        let mut input = &[1u8, 9][..];
+        assert_eq!(bool::read(&mut input), Some(true));
+        assert_eq!(input, &[9]);
+    }
+}

@@ -20,3 +20,12 @@ pub const fn account(name: &str) -> [u8; 8] {
 pub const fn event(name: &str) -> [u8; 8] {
     first8(sha256_concat(b"event:", name.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn namespaces_differ() {
+        assert_ne!(super::account("Config"), super::event("Config"));
+        assert_ne!(super::instruction("config_init"), super::instruction("config_update"));
+    }
+}

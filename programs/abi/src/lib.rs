@@ -1,10 +1,7 @@
 //! Anchor's ABI on top of pinocchio, for programs built by the project's own SBPF toolchain:
 //! what `@coral-xyz/anchor` needs to drive a program unchanged, and the checks every
 //! instruction makes, declared once.
-#![cfg_attr(not(feature = "idl-build"), no_std)]
-
-#[cfg(feature = "idl-build")]
-extern crate std;
+#![cfg_attr(not(any(test, feature = "idl-build")), no_std)]
 
 pub use pinocchio;
 pub use pinocchio_system;

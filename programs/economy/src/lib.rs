@@ -1,6 +1,6 @@
 //! SpiceTime economy program: the money rules ($UBC, $COMPUTE, staking, collateral, burn,
 //! treasury). This file is the table of contents: the program id, then one line per instruction.
-#![cfg_attr(not(feature = "idl-build"), no_std)]
+#![cfg_attr(not(any(test, feature = "idl-build")), no_std)]
 
 pinocchio::address::declare_id!("9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg");
 

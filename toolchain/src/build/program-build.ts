@@ -88,7 +88,7 @@ export async function buildProgram(options: ProgramBuildOptions): Promise<Progra
 
 /** The environment every cargo call gets: Debian's rustc, never rustup's. */
 export function cargoEnv(tools: ToolchainPaths): NodeJS.ProcessEnv {
-  return { ...process.env, RUSTC: tools.rustc, CARGO_TERM_COLOR: 'never' };
+  return { ...process.env, RUSTC: tools.rustc, RUSTDOC: path.join(path.dirname(tools.rustc), 'rustdoc'), CARGO_TERM_COLOR: 'never' };
 }
 
 /**

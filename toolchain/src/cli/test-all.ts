@@ -42,7 +42,7 @@ function stream(cmd: string, args: string[], options: { cwd: string; env?: NodeJ
 
 async function cargoTests(): Promise<Tally> {
   const tools = await locateToolchain();
-  const { code, output } = await stream(tools.cargo, ['test', '--locked', '--workspace'], {
+  const { code, output } = await stream(tools.cargo, ['test', '--locked', '--workspace', '--all-features'], {
     cwd: path.join(REPO_ROOT, 'programs'),
     env: cargoEnv(tools),
   });
