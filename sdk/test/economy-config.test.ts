@@ -68,7 +68,7 @@ describe('economy config', () => {
     // Given someone sent lamports to the config PDA before it was created
     const griefer = Keypair.generate();
     provider.svm.airdrop(address(griefer.publicKey.toBase58()), 1_000_000_000n as never);
-    provider.send(new Transaction().add(SystemProgram.transfer({ fromPubkey: griefer.publicKey, toPubkey: config, lamports: 2_000_000 })), [griefer]);
+    provider.execute(new Transaction().add(SystemProgram.transfer({ fromPubkey: griefer.publicKey, toPubkey: config, lamports: 2_000_000 })), [griefer]);
     // When the admin initialises, Then it still works
     await init();
     expect((await program.account.config.fetch(config)).burnBps).toBe(50);
@@ -97,7 +97,7 @@ describe('economy config', () => {
   });
 
   describe('account checks', () => {
-    const sendRaw = (ix: TransactionInstruction, signers: Keypair[] = []) => provider.send(new Transaction().add(ix), signers);
+    const sendRaw = (ix: TransactionInstruction, signers: Keypair[] = []) => provider.execute(new Transaction().add(ix), signers);
 
     it('rejects a missing signer', async () => {
       await init();
@@ -143,6 +143,7 @@ describe('economy config', () => {
         address: address(config.toBase58()),
         lamports: 10_000_000n as never,
         data,
+        space: BigInt(data.length),
         programAddress: address(owner.toBase58()),
         executable: false,
       });
@@ -187,7 +188,7 @@ describe('economy config', () => {
 
   describe('instruction data', () => {
     const raw = (data: Buffer) =>
-      provider.send(new Transaction().add(new TransactionInstruction({ programId: PROGRAM_IDS.economy, keys: [], data })));
+      provider.execute(new Transaction().add(new TransactionInstruction({ programId: PROGRAM_IDS.economy, keys: [], data })));
 
     it('rejects data shorter than a discriminator', async () => {
       await expectAnchorError(() => raw(Buffer.from([1, 2, 3])), 'InstructionMissing', 100);
@@ -200,7 +201,7 @@ describe('economy config', () => {
     it('rejects truncated and trailing argument bytes', async () => {
       const ix = await initIx();
       for (const data of [ix.data.subarray(0, ix.data.length - 1), Buffer.concat([ix.data, Buffer.from([0])])]) {
-        await expectAnchorError(() => provider.send(new Transaction().add(new TransactionInstruction({ ...ix, data }))), 'InstructionDidNotDeserialize', 102);
+        await expectAnchorError(() => provider.execute(new Transaction().add(new TransactionInstruction({ ...ix, data }))), 'InstructionDidNotDeserialize', 102);
       }
     });
   });
@@ -212,7 +213,7 @@ describe('economy config', () => {
     deployUpgradeable(provider, other, programElf('economy'));
     const ix = await initIx();
     await expectAnchorError(
-      () => provider.send(new Transaction().add(new TransactionInstruction({ ...ix, programId: other.publicKey }))),
+      () => provider.execute(new Transaction().add(new TransactionInstruction({ ...ix, programId: other.publicKey }))),
       'DeclaredProgramIdMismatch',
       4100,
     );

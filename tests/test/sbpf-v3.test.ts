@@ -25,6 +25,6 @@ describe('SBPF v3 builds', () => {
     expect([config.burnBps, config.treasuryFeeBps]).toEqual([10, 20]);
     expect(decodeEvents(program, provider.last!.logs).map((e) => e.name)).toEqual(['configInitialized']);
     const bad = new TransactionInstruction({ programId: program.programId, keys: [], data: Buffer.alloc(8) });
-    expect(() => provider.send(new Transaction().add(bad))).toThrow(/InstructionFallbackNotFound/);
+    expect(() => provider.execute(new Transaction().add(bad))).toThrow(/InstructionFallbackNotFound/);
   });
 });

@@ -12,7 +12,7 @@ export type Economy = {
   },
   "instructions": [
     {
-      "name": "config_init",
+      "name": "configInit",
       "docs": [
         "Creates the economy configuration; the signer becomes its admin."
       ],
@@ -58,7 +58,7 @@ export type Economy = {
           "signer": true
         },
         {
-          "name": "system_program",
+          "name": "systemProgram",
           "docs": [
             "2. [] The System program."
           ],
@@ -74,14 +74,14 @@ export type Economy = {
           "type": "pubkey"
         },
         {
-          "name": "burn_bps",
+          "name": "burnBps",
           "docs": [
             "Burn rate in basis points (at most 1000)."
           ],
           "type": "u16"
         },
         {
-          "name": "treasury_fee_bps",
+          "name": "treasuryFeeBps",
           "docs": [
             "Treasury fee in basis points (at most 1000)."
           ],
@@ -90,7 +90,7 @@ export type Economy = {
       ]
     },
     {
-      "name": "config_update",
+      "name": "configUpdate",
       "docs": [
         "Changes the burn and treasury fee rates."
       ],
@@ -137,14 +137,14 @@ export type Economy = {
       ],
       "args": [
         {
-          "name": "burn_bps",
+          "name": "burnBps",
           "docs": [
             "New burn rate in basis points (at most 1000)."
           ],
           "type": "u16"
         },
         {
-          "name": "treasury_fee_bps",
+          "name": "treasuryFeeBps",
           "docs": [
             "New treasury fee in basis points (at most 1000)."
           ],
@@ -155,7 +155,7 @@ export type Economy = {
   ],
   "accounts": [
     {
-      "name": "Config",
+      "name": "config",
       "discriminator": [
         155,
         12,
@@ -170,7 +170,7 @@ export type Economy = {
   ],
   "events": [
     {
-      "name": "ConfigInitialized",
+      "name": "configInitialized",
       "discriminator": [
         181,
         49,
@@ -183,7 +183,7 @@ export type Economy = {
       ]
     },
     {
-      "name": "ConfigUpdated",
+      "name": "configUpdated",
       "discriminator": [
         40,
         241,
@@ -199,23 +199,23 @@ export type Economy = {
   "errors": [
     {
       "code": 6000,
-      "name": "BurnBpsExceeded",
+      "name": "burnBpsExceeded",
       "msg": "burn rate above the maximum (1000 bps)"
     },
     {
       "code": 6001,
-      "name": "TreasuryFeeBpsExceeded",
+      "name": "treasuryFeeBpsExceeded",
       "msg": "treasury fee above the maximum (1000 bps)"
     },
     {
       "code": 6002,
-      "name": "AdminMismatch",
+      "name": "adminMismatch",
       "msg": "only the configured admin may do this"
     }
   ],
   "types": [
     {
-      "name": "Config",
+      "name": "config",
       "docs": [
         "The economy configuration, one per program at PDA `[\"config\"]`."
       ],
@@ -237,14 +237,14 @@ export type Economy = {
             "type": "pubkey"
           },
           {
-            "name": "burn_bps",
+            "name": "burnBps",
             "docs": [
               "Share of each settlement burned, in basis points."
             ],
             "type": "u16"
           },
           {
-            "name": "treasury_fee_bps",
+            "name": "treasuryFeeBps",
             "docs": [
               "Share of each settlement paid to the treasury, in basis points."
             ],
@@ -261,7 +261,7 @@ export type Economy = {
       }
     },
     {
-      "name": "ConfigInitialized",
+      "name": "configInitialized",
       "docs": [
         "The configuration was created."
       ],
@@ -277,18 +277,18 @@ export type Economy = {
             "type": "pubkey"
           },
           {
-            "name": "burn_bps",
+            "name": "burnBps",
             "type": "u16"
           },
           {
-            "name": "treasury_fee_bps",
+            "name": "treasuryFeeBps",
             "type": "u16"
           }
         ]
       }
     },
     {
-      "name": "ConfigUpdated",
+      "name": "configUpdated",
       "docs": [
         "Fee rates changed."
       ],
@@ -300,11 +300,11 @@ export type Economy = {
             "type": "pubkey"
           },
           {
-            "name": "burn_bps",
+            "name": "burnBps",
             "type": "u16"
           },
           {
-            "name": "treasury_fee_bps",
+            "name": "treasuryFeeBps",
             "type": "u16"
           }
         ]

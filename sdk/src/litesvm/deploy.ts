@@ -51,7 +51,7 @@ export function deployUpgradeable(provider: LiteSvmProvider, programKeypair: Key
   const buffer = Keypair.generate();
   let transactions = 0;
   const send = (tx: Transaction, signers: Keypair[] = []): void => {
-    provider.send(tx, signers);
+    provider.execute(tx, signers);
     transactions++;
   };
 

@@ -79,11 +79,11 @@ export class LiteSvmProvider implements Provider {
   }
 
   async sendAndConfirm(tx: Transaction | VersionedTransaction, signers: Signer[] = []): Promise<string> {
-    return this.send(tx, signers).signature;
+    return this.execute(tx, signers).signature;
   }
 
   /** Signs (wallet first), sends and returns the outcome; throws {@link LiteSvmTransactionError}. */
-  send(tx: Transaction | VersionedTransaction, signers: Signer[] = []): TransactionOutcome {
+  execute(tx: Transaction | VersionedTransaction, signers: Signer[] = []): TransactionOutcome {
     const blockhash = this.svm.latestBlockhash();
     let wire: Uint8Array;
     if (tx instanceof VersionedTransaction) {

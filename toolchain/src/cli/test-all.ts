@@ -78,9 +78,11 @@ async function vitest(): Promise<Tally> {
     const json = JSON.parse(await readFile(report, 'utf8').catch(() => '{}')) as {
       numPassedTests?: number;
       numFailedTests?: number;
-      numFailedTestSuites?: number;
+      testResults?: { status: string; assertionResults: unknown[] }[];
     };
-    const failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+    // A test file that fails before running any test (an import error) counts as one failure.
+    const brokenFiles = (json.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+    const failed = (json.numFailedTests ?? 0) + brokenFiles;
     return { passed: json.numPassedTests ?? 0, failed: code !== 0 && failed === 0 ? 1 : failed };
   } finally {
     await rm(dir, { recursive: true, force: true });
