@@ -1,0 +1,4 @@
+//! Prints the probe's Anchor IDL.
+fn main() {
+    println!("{}", abi_probe::idl());
+}
