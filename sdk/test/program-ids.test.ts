@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { Keypair } from '@solana/web3.js';
+import { LiteSVM } from 'litesvm';
+import { PROGRAM_IDS, configAddress, economyProgram } from '../src/index.ts';
+import { LiteSvmProvider, programKeypair } from '../src/litesvm/index.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('program ids', () => {
+  const anchorToml = parse(readFileSync(path.join(root, 'Anchor.toml'), 'utf8')) as { programs: { localnet: Record<string, string> } };
+
+  it('are the ones Anchor.toml names, for every program', () => {
+    const sdk = Object.fromEntries(Object.entries(PROGRAM_IDS).map(([name, id]) => [name, id.toBase58()]));
+    expect(sdk).toEqual(anchorToml.programs.localnet);
+  });
+
+  it('match the committed localnet program keypairs', () => {
+    for (const [name, id] of Object.entries(PROGRAM_IDS)) {
+      expect(programKeypair(name as keyof typeof PROGRAM_IDS).publicKey.toBase58()).toBe(id.toBase58());
+    }
+  });
+
+  it('derive the same config PDA as Anchor resolves from the IDL seeds', async () => {
+    const provider = LiteSvmProvider.withFundedWallet(new LiteSVM());
+    const ix = await economyProgram(provider)
+      .methods.configInit(Keypair.generate().publicKey, 0, 0)
+      .accounts({ admin: provider.publicKey })
+      .instruction();
+    expect(ix.keys[0]!.pubkey.toBase58()).toBe(configAddress()[0].toBase58());
+  });
+});
