@@ -78,6 +78,7 @@ export class LiteSvmProvider implements Provider {
     return new LiteSvmProvider(svm, walletOf(payer));
   }
 
+  /** Anchor's entry point for `.rpc()`: signs, sends, and returns the signature (base58). */
   async sendAndConfirm(tx: Transaction | VersionedTransaction, signers: Signer[] = []): Promise<string> {
     return this.execute(tx, signers).signature;
   }

@@ -1,6 +1,6 @@
 /**
  * The repository's test command (`npm test`): native `cargo test` of the program crates, the
- * verifiable-build check, then every workspace's vitest suite. Ends with one plain line,
+ * verifiable-build check, the strict typecheck, then every workspace's vitest suite. Ends with one plain line,
  * `N passed, N failed`, and exits non-zero when anything failed.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -69,6 +69,11 @@ async function verifiableBuild(): Promise<Tally> {
   }
 }
 
+async function typecheck(): Promise<Tally> {
+  const { code } = await stream(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: REPO_ROOT });
+  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+}
+
 async function vitest(): Promise<Tally> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'spicetime-vitest-'));
   const report = path.join(dir, 'report.json');
@@ -91,6 +96,7 @@ async function vitest(): Promise<Tally> {
 
 add('cargo test (programs, native)', await cargoTests());
 add('verifiable build', await verifiableBuild());
+add('typecheck (tsc, strict)', await typecheck());
 add('vitest (toolchain, sdk, tests)', await vitest());
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed ? 1 : 0);
