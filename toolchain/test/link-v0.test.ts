@@ -234,6 +234,18 @@ describe('SBPF v0 syscall relocations', () => {
   });
 });
 
+describe('SBPF v0 llvm.trap', () => {
+  it('imports __bpf_trap as the abort syscall, which stops the program', async () => {
+    const so = link(compileIr(IR.trap));
+
+    expect(dynsyms(so).map((s) => s.name)).toEqual(['', 'abort']);
+    expect((await runProgram(so, [1])).error).toBe('');
+    const trapped = await runProgram(so, [9]);
+    expect(trapped.ok).toBe(false);
+    expect(trapped.logs.at(-1)).toMatch(/SBF program panicked/);
+  });
+});
+
 describe('SBPF v0 internal calls', () => {
   it('writes pc-relative immediates that land on the first instruction of each callee', () => {
     const so = link(objects.calls);
@@ -339,6 +351,7 @@ define i64 @unused(i64 %x) noinline {
   ret i64 %r
 }`);
     const unused = contents(object, section(object, '.text.unused'));
+    expect(section(object, '.data.unused_counter').flags & 1n).toBe(1n); // SHF_WRITE
 
     // When
     const so = link(object);
@@ -350,7 +363,7 @@ define i64 @unused(i64 %x) noinline {
 });
 
 describe('SBPF v0 symbol resolution', () => {
-  const weak = compileIr(`${IR.calls.replace('define i64 @offset', 'define weak i64 @offset')}`);
+  const weak = compileIr(IR.calls.replace('define i64 @offset', 'define weak i64 @offset'));
   const strong = compileIr(`target triple = "bpfel"
 define i64 @offset(i64 %x) noinline {
   %r = add i64 %x, 5
@@ -367,19 +380,16 @@ define i64 @offset(i64 %x) noinline {
     expect(run.returnData.readBigUInt64LE(0)).toBe(2005n);
   });
 
-  // KNOWN BUG (resolve.ts, resolve()): a relocation against a symbol its own object defines is
-  // bound to that definition even when it is weak and another object has the strong one, so the
-  // weak object's entrypoint calls its own offset (x + 77). Remove `.fails` once fixed.
-  it.fails('binds calls to the strong definition, not to a weak one in the caller\'s object', async () => {
+  // A call in the object holding a weak definition still binds to the strong one elsewhere:
+  // the entrypoint must compute x + 5 (strong), not x + 77 (its own weak copy).
+  it('binds calls to the strong definition, not to a weak one in the caller\'s object', async () => {
     const run = await runProgram(link(strong, weak), [2]);
 
     expect(run.returnData.readBigUInt64LE(0)).toBe(2005n);
   });
 
-  // KNOWN BUG (resolve.ts, collectLive): a weak definition followed by a strong one in a later
-  // object is reported as "duplicate symbol 'offset'" (the reverse order links). Remove `.fails`
-  // once fixed.
-  it.fails('accepts a weak definition followed by a strong one in a later object', () => {
+  // Link order does not matter: weak first, strong later is not a duplicate.
+  it('accepts a weak definition followed by a strong one in a later object', () => {
     expect(() => link(weak, strong)).not.toThrow();
   });
 });

@@ -62,6 +62,7 @@ export function parseObject(bytes: Buffer, name = 'input'): ObjectFile {
   const shentsize = bytes.readUInt16LE(0x3a);
   const shnum = bytes.readUInt16LE(0x3c);
   const shstrndx = bytes.readUInt16LE(0x3e);
+  if (shnum === 0 || shstrndx === 0xffff) throw new LinkError(`${name}: no sections, or extended section numbering (not supported)`);
   if (shoff + shnum * shentsize > bytes.length) throw new LinkError(`${name}: section headers past the end of the file`);
   const object: ObjectFile = { name, bytes, sections: [], symbols: [] };
   const nameOffsets: number[] = [];
@@ -81,6 +82,11 @@ export function parseObject(bytes: Buffer, name = 'input'): ObjectFile {
       relocations: [],
       object,
     });
+  }
+  for (const s of object.sections) {
+    if (s.type !== SHT.NOBITS && s.offset + s.size > bytes.length) {
+      throw new LinkError(`${name}: section #${s.index} extends past the end of the file`);
+    }
   }
   const shstr = object.sections[shstrndx];
   if (!shstr) throw new LinkError(`${name}: no section name table`);

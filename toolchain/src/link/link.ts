@@ -3,7 +3,7 @@ import { LinkError } from '../errors.ts';
 import { collectLive } from './resolve.ts';
 import { writeSbpfV0 } from './sbpf-v0.ts';
 import { writeSbpfV3 } from './sbpf-v3.ts';
-import { syscallsByHash } from './syscalls.ts';
+import { KNOWN_SYSCALLS, syscallsByHash } from './syscalls.ts';
 
 /** SBPF versions the linker writes: v0 (lenient loader, the default) and v3 (strict loader). */
 export type SbpfVersion = 0 | 3;
@@ -13,7 +13,7 @@ export interface LinkOptions {
   sbpfVersion?: SbpfVersion;
   /** The entry symbol; `entrypoint` by default. */
   entry?: string;
-  /** Syscall names beyond the built-in list, for static syscalls. */
+  /** Syscall names beyond the built-in list (imports and static syscalls). */
   extraSyscalls?: string[];
 }
 
@@ -41,7 +41,7 @@ export function linkSbpf(
   const version = options.sbpfVersion ?? 0;
   if (version !== 0 && version !== 3) throw new LinkError(`SBPF v${version} is not supported (v0 or v3)`);
   const objects = inputs.map((i) => parseObject(i.bytes, i.name));
-  const live = collectLive(objects, options.entry ?? 'entrypoint');
+  const live = collectLive(objects, options.entry ?? 'entrypoint', new Set([...KNOWN_SYSCALLS, ...(options.extraSyscalls ?? [])]));
   const names = syscallsByHash(options.extraSyscalls);
   return version === 3 ? writeSbpfV3(live, names) : writeSbpfV0(live, names);
 }

@@ -17,13 +17,16 @@ export interface LiveProgram {
  * Builds the global symbol table, resolves the entry point and keeps only the sections reachable
  * from it (section-level garbage collection, as `--gc-sections` does).
  */
-export function collectLive(objects: ObjectFile[], entryName: string): LiveProgram {
-  const globals = new Map<string, { section: Section; value: number }>();
+export function collectLive(objects: ObjectFile[], entryName: string, syscalls: ReadonlySet<string>): LiveProgram {
+  // Global definitions: a strong (STB_GLOBAL) one wins over weak ones; two strong ones clash.
+  const globals = new Map<string, { section: Section; value: number; weak: boolean }>();
   for (const object of objects) {
     for (const s of object.symbols) {
-      if (s.shndx === 0 || s.shndx >= 0xff00 || s.bind === 0) continue;
-      if (globals.has(s.name) && s.bind === 1) throw new LinkError(`duplicate symbol '${s.name}'`);
-      if (!globals.has(s.name) || s.bind === 1) globals.set(s.name, { section: object.sections[s.shndx]!, value: s.value });
+      if (s.shndx === 0 || s.shndx >= 0xff00 || s.bind === STB_LOCAL) continue;
+      const weak = s.bind === STB_WEAK;
+      const existing = globals.get(s.name);
+      if (existing && !existing.weak && !weak) throw new LinkError(`duplicate symbol '${s.name}'`);
+      if (!existing || (existing.weak && !weak)) globals.set(s.name, { section: object.sections[s.shndx]!, value: s.value, weak });
     }
   }
   const entry = globals.get(entryName);
@@ -32,11 +35,16 @@ export function collectLive(objects: ObjectFile[], entryName: string): LiveProgr
   const resolve = (object: ObjectFile, symbolIndex: number): Target => {
     const s = object.symbols[symbolIndex];
     if (!s) throw new LinkError(`${object.name}: relocation names symbol #${symbolIndex}, which does not exist`);
-    if (s.shndx !== 0 && s.shndx < 0xff00) return { section: object.sections[s.shndx]!, value: s.value, name: s.name };
+    const definedHere = s.shndx !== 0 && s.shndx < 0xff00;
+    if (definedHere && s.bind === STB_LOCAL) return { section: object.sections[s.shndx]!, value: s.value, name: s.name };
     const global = globals.get(s.name);
-    if (global) return { ...global, name: s.name };
+    if (global) return { section: global.section, value: global.value, name: s.name };
     const name = SYSCALL_ALIASES[s.name] ?? s.name;
-    if (!isSyscallName(name)) throw new LinkError(`undefined symbol '${s.name}' (not a Solana syscall)`);
+    if (!syscalls.has(name)) {
+      throw new LinkError(
+        isSyscallName(name) ? `undefined symbol '${s.name}': not a syscall the runtime provides` : `undefined symbol '${s.name}' (not a Solana syscall)`,
+      );
+    }
     return { syscall: name };
   };
 
@@ -66,10 +74,13 @@ export function collectLive(objects: ObjectFile[], entryName: string): LiveProgr
   return {
     entry,
     text: liveList.filter((s) => s.flags & SHF.EXECINSTR),
-    rodata: liveList.filter((s) => !(s.flags & SHF.EXECINSTR) && s.size > 0),
+    rodata: liveList.filter((s) => !(s.flags & SHF.EXECINSTR)),
     resolve,
   };
 }
+
+const STB_LOCAL = 0;
+const STB_WEAK = 2;
 
 /** Rounds `x` up to a multiple of `a`. */
 export const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
@@ -78,20 +89,25 @@ export const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
 export const OP = { LDDW: 0x18, CALL: 0x85, CALLX: 0x8d, LE: 0xd4, BE: 0xdc } as const;
 
 /**
- * SBPF v0 and v3 sign-extend the result of 32-bit ALU operations where eBPF zero-extends, so code
- * that uses them silently computes something else. `-mcpu=v2` emits none but byte swaps.
+ * Checks the bytecode uses only what SBPF v0/v3 run the way LLVM meant:
+ *  - no 32-bit ALU instructions (SBPF sign-extends their results where eBPF zero-extends; build
+ *    with `-mcpu=v2`, no alu32), byte swaps excepted;
+ *  - no cpu-v4 forms that reuse a 64-bit opcode with a non-zero offset (signed `sdiv`/`smod`,
+ *    `movsx`): SBPF would run them as unsigned division or a plain move.
  */
-export function checkNoAlu32(image: Buffer, from: number, to: number): void {
+export function checkInstructionSet(image: Buffer, from: number, to: number): void {
   for (let p = from; p < to; p += 8) {
     const op = image[p]!;
     if (op === OP.LDDW) {
       p += 8;
       continue;
     }
+    const where = `.text+0x${(p - from).toString(16)}`;
     if ((op & 7) === 4 && op !== OP.LE && op !== OP.BE) {
-      throw new LinkError(
-        `32-bit ALU opcode 0x${op.toString(16)} at .text+0x${(p - from).toString(16)}: SBPF sign-extends 32-bit results; build with -mcpu=v2 (no alu32)`,
-      );
+      throw new LinkError(`32-bit ALU opcode 0x${op.toString(16)} at ${where}: SBPF sign-extends 32-bit results; build with -mcpu=v2 (no alu32)`);
+    }
+    if ((op & 7) === 7 && image.readInt16LE(p + 2) !== 0) {
+      throw new LinkError(`cpu-v4 instruction 0x${op.toString(16)} (offset ${image.readInt16LE(p + 2)}) at ${where}: SBPF has no signed division or sign-extending move; build with -mcpu=v2`);
     }
   }
 }

@@ -1,12 +1,11 @@
 import { R_BPF, SHF, SHT } from '../elf/object-file.ts';
 import { LinkError } from '../errors.ts';
 import type { LinkReport } from './link.ts';
-import { type LiveProgram, OP, alignUp, checkNoAlu32, readLddwImm, writeLddwImm } from './resolve.ts';
+import { type LiveProgram, OP, alignUp, checkInstructionSet, readLddwImm, writeLddwImm } from './resolve.ts';
 
 /** Where the loader maps the program image: VM address = MM_PROGRAM + file offset. */
 const MM_PROGRAM = 0x1_0000_0000n;
 const PHNUM = 4;
-const DYNAMIC_ENTRIES = 9;
 
 /**
  * Writes an SBPF v0 shared object for solana-sbpf's lenient loader: every allocated section has
@@ -88,7 +87,7 @@ export function writeSbpfV0(program: LiveProgram, syscallNames: Map<number, stri
       }
     }
   }
-  checkNoAlu32(image, textOff, textEnd);
+  checkInstructionSet(image, textOff, textEnd);
 
   // Static syscalls (src=0, imm=murmur3(name), no relocation) become `call -1` + a relocation: the v0
   // loader would read the hash as a relative call. `callx` takes its register in imm in v0.
@@ -135,9 +134,11 @@ export function writeSbpfV0(program: LiveProgram, syscallNames: Map<number, stri
     rel.writeBigUInt64LE((BigInt(r.symbol) << 32n) | BigInt(R_BPF.R64_32), 16 * i + 8);
   });
 
+  // DT_REL* only when there are relocations, so the table never starts with DT_NULL.
+  const dynamicEntries = relDyn.length ? 9 : 6;
   off = alignUp(roEnd, 8);
   const dynOff = off;
-  off += DYNAMIC_ENTRIES * 16;
+  off += dynamicEntries * 16;
   off = alignUp(off, 8);
   const dynsymOff = off;
   off += dynsym.length;
@@ -159,9 +160,13 @@ export function writeSbpfV0(program: LiveProgram, syscallNames: Map<number, stri
   const file = Buffer.alloc(off);
   image.copy(file, textOff, textOff, roEnd);
   const dynamic: [bigint, bigint][] = [
-    relDyn.length ? [17n, BigInt(relOff)] : [0n, 0n], // DT_REL
-    [18n, BigInt(rel.length)], // DT_RELSZ
-    [19n, 16n], // DT_RELENT
+    ...(relDyn.length
+      ? ([
+          [17n, BigInt(relOff)], // DT_REL
+          [18n, BigInt(rel.length)], // DT_RELSZ
+          [19n, 16n], // DT_RELENT
+        ] as [bigint, bigint][])
+      : []),
     [6n, BigInt(dynsymOff)], // DT_SYMTAB
     [11n, 24n], // DT_SYMENT
     [5n, BigInt(dynstrOff)], // DT_STRTAB
@@ -197,7 +202,7 @@ export function writeSbpfV0(program: LiveProgram, syscallNames: Map<number, stri
   ph(0, 1, 5, textOff, textEnd - textOff); // PT_LOAD R+X .text
   ph(1, 1, 4, roOff, roEnd - roOff); // PT_LOAD R .rodata
   ph(2, 1, 6, dynOff, relOff + rel.length - dynOff); // PT_LOAD .dynamic .dynsym .dynstr .rel.dyn
-  ph(3, 2, 6, dynOff, DYNAMIC_ENTRIES * 16); // PT_DYNAMIC
+  ph(3, 2, 6, dynOff, dynamicEntries * 16); // PT_DYNAMIC
   const sh = (i: number, type: number, flags: bigint, o: number, size: number, link: number, info: number, align: number, entsize: number): void => {
     const p = shOff + 64 * i;
     file.writeUInt32LE(shNameOff[i]!, p);
@@ -213,7 +218,7 @@ export function writeSbpfV0(program: LiveProgram, syscallNames: Map<number, stri
   };
   sh(1, SHT.PROGBITS, SHF.ALLOC | SHF.EXECINSTR, textOff, textEnd - textOff, 0, 0, 8, 0);
   sh(2, SHT.PROGBITS, SHF.ALLOC, roOff, roEnd - roOff, 0, 0, 8, 0);
-  sh(3, SHT.DYNAMIC, SHF.ALLOC | SHF.WRITE, dynOff, DYNAMIC_ENTRIES * 16, 5, 0, 8, 16);
+  sh(3, SHT.DYNAMIC, SHF.ALLOC | SHF.WRITE, dynOff, dynamicEntries * 16, 5, 0, 8, 16);
   sh(4, SHT.DYNSYM, SHF.ALLOC, dynsymOff, dynsym.length, 5, 1, 8, 24);
   sh(5, SHT.STRTAB, SHF.ALLOC, dynstrOff, dynstr.length, 0, 0, 1, 0);
   sh(6, SHT.REL, SHF.ALLOC, relOff, rel.length, 4, 0, 8, 16);

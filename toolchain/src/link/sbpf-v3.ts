@@ -1,7 +1,7 @@
 import { R_BPF, type Section, SHF } from '../elf/object-file.ts';
 import { LinkError } from '../errors.ts';
 import type { LinkReport } from './link.ts';
-import { type LiveProgram, OP, alignUp, checkNoAlu32, readLddwImm, writeLddwImm } from './resolve.ts';
+import { type LiveProgram, OP, alignUp, checkInstructionSet, readLddwImm, writeLddwImm } from './resolve.ts';
 import { syscallHash } from './syscalls.ts';
 import { writeElfHeader } from './sbpf-v0.ts';
 
@@ -63,7 +63,9 @@ export function writeSbpfV3(program: LiveProgram, syscallNames: Map<number, stri
           file.writeUInt32LE(syscallHash(tg.syscall), P + 4);
         } else {
           const target = fileOf(tg.section) + tg.value + (file.readInt32LE(P + 4) + 1) * 8;
-          if (target < textBase || target >= textBase + textLen) throw new LinkError(`call target outside .text (${tg.name})`);
+          if (target < textBase || target >= textBase + textLen || (target - textBase) % 8) {
+            throw new LinkError(`call target outside .text (${tg.name})`);
+          }
           file[P + 1] = 0x10;
           file.writeInt32LE((target - (P + 8)) / 8, P + 4);
           internalCalls++;
@@ -78,7 +80,7 @@ export function writeSbpfV3(program: LiveProgram, syscallNames: Map<number, stri
       }
     }
   }
-  checkNoAlu32(file, textBase, textBase + textLen);
+  checkInstructionSet(file, textBase, textBase + textLen);
   // Static syscalls already have the v3 encoding; only check that each hash names a syscall.
   let staticSyscalls = 0;
   let callx = 0;

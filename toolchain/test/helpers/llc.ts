@@ -279,4 +279,16 @@ define i64 @entrypoint(ptr %input) {${FIRST_DATA_BYTE}
   call void @sol_log_(ptr %p, i64 %len)
   ret i64 0
 }`,
+  /** Traps (llc calls `__bpf_trap`) when x is 9, else returns 0. */
+  trap: `${HEAD}
+declare void @llvm.trap()
+define i64 @entrypoint(ptr %input) {${FIRST_DATA_BYTE}
+  %bad = icmp eq i64 %x, 9
+  br i1 %bad, label %trap, label %ok
+trap:
+  call void @llvm.trap()
+  unreachable
+ok:
+  ret i64 0
+}`,
 };
