@@ -163,3 +163,17 @@ export function umulOverflow128(b: IrBuilder, x: string, y: string): [string, st
   const any = b.value(`or i1 ${b.value(`or i1 ${both}, ${o1}`)}, ${b.value(`or i1 ${b.value(`or i1 ${o2}, ${o3}`)}, ${o4}`)}`);
   return [prod, any];
 }
+
+/** i128 × i128 signed, with an overflow flag: the magnitudes' product must fit the result's sign. */
+export function smulOverflow128(b: IrBuilder, x: string, y: string): [string, string] {
+  const prod = mul128(b, x, y);
+  const [ax] = absSigned(b, 'i128', x, 128);
+  const [ay] = absSigned(b, 'i128', y, 128);
+  const [magnitude, unsignedOverflow] = umulOverflow128(b, ax, ay);
+  const negative = b.value(`icmp slt i128 ${b.value(`xor i128 ${x}, ${y}`)}, 0`);
+  const topBit = b.value(`icmp ugt i128 ${magnitude}, 170141183460469231731687303715884105727`);
+  const exactlyMin = b.value(`icmp eq i128 ${magnitude}, -170141183460469231731687303715884105728`);
+  const fitsAsMin = b.value(`and i1 ${negative}, ${exactlyMin}`);
+  const tooBig = b.value(`and i1 ${topBit}, ${b.value(`xor i1 ${fitsAsMin}, true`)}`);
+  return [prod, b.value(`or i1 ${unsignedOverflow}, ${tooBig}`)];
+}

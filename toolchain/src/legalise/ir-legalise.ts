@@ -4,6 +4,7 @@ import {
   mul128,
   shift128,
   signedDivRem,
+  smulOverflow128,
   smulOverflow64,
   udivmod128,
   umulOverflow128,
@@ -21,9 +22,11 @@ import { UDIVMOD128_IR } from './udivmod128.ts';
  *  3. i128 `mul` → 64-bit schoolbook multiplication
  *  4. i128 `udiv/urem/sdiv/srem` → an appended restoring-division helper
  *  5. i128 `shl/lshr/ashr` by a variable amount → selects over 64-bit shifts
- *  6. `llvm.{u,s}mul.with.overflow.i64` and `llvm.umul.with.overflow.i128` → multiply + check
+ *  6. `llvm.{u,s}mul.with.overflow.{i64,i128}` → multiply + check
  *  7. functions with more than 5 parameters or a pair/aggregate/i128 return → `alwaysinline`
- *     (the BPF calling convention has 5 argument registers and one return register)
+ *     (the BPF calling convention has 5 argument registers and one return register), and
+ *     `noinline` dropped from the call sites of such functions (rustc marks every call of an
+ *     `#[inline(never)]` function so)
  */
 export interface LegaliseOptions {
   /** Mem intrinsics with a constant length up to this many bytes stay inline. */
@@ -43,7 +46,7 @@ const MEM_INTRINSICS: Record<string, [string, string]> = {
 };
 const BINARY = /^(\s*)(%[-\w.$"]+) = (sdiv|srem|udiv|urem|mul|shl|lshr|ashr)((?: exact| nuw| nsw)*) (i\d+) (.+?)(, !.*)?$/;
 const MUL_OVERFLOW_64 = /^(\s*)(%[-\w.$"]+) = (?:tail |musttail |notail )?call (?:[\w ]+ )?\{ ?i64, i1 ?\} @llvm\.(u|s)mul\.with\.overflow\.i64\((.*)\)(.*)$/;
-const MUL_OVERFLOW_128 = /^(\s*)(%[-\w.$"]+) = (?:tail |musttail |notail )?call (?:[\w ]+ )?\{ ?i128, i1 ?\} @llvm\.umul\.with\.overflow\.i128\((.*)\)(.*)$/;
+const MUL_OVERFLOW_128 = /^(\s*)(%[-\w.$"]+) = (?:tail |musttail |notail )?call (?:[\w ]+ )?\{ ?i128, i1 ?\} @llvm\.(u|s)mul\.with\.overflow\.i128\((.*)\)(.*)$/;
 const stripArg = (s: string, ty: string): string => s.replace(new RegExp(`^${ty}\\s+(noundef\\s+)?`), '');
 
 /** Legalises one module; what it cannot legalise is left for {@link findUnsupported} and llc to report. */
@@ -55,7 +58,13 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
   let needsDivision = false;
   const lines = input.split('\n');
   const out: string[] = [];
-  const inlineAttributeGroups = new Set<string>();
+  // Copies of attribute groups without `noinline`/`optnone`, numbered after the module's own.
+  let nextGroup = Math.max(0, ...[...input.matchAll(/^attributes #(\d+) /gm)].map((m) => Number(m[1]))) + 1;
+  const inlinableGroups = new Map<string, number>();
+  const inlinableGroup = (n: string): string => {
+    if (!inlinableGroups.has(n)) inlinableGroups.set(n, nextGroup++);
+    return ` #${inlinableGroups.get(n)}`;
+  };
 
   const rewrite = (line: string, slots: DivisionSlots): string[] | null => {
     for (const [intrinsic, [syscall, declaration]] of Object.entries(MEM_INTRINSICS)) {
@@ -92,13 +101,13 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
     }
     m = MUL_OVERFLOW_128.exec(line);
     if (m) {
-      const [, indent, dst, args] = m as unknown as string[];
+      const [, indent, dst, kind, args] = m as unknown as string[];
       const [x, y] = splitTopLevel(args!).map((a) => stripArg(a, 'i128')) as [string, string];
       const b = new IrBuilder(indent!);
-      const [prod, overflow] = umulOverflow128(b, x, y);
+      const [prod, overflow] = kind === 'u' ? umulOverflow128(b, x, y) : smulOverflow128(b, x, y);
       const agg = b.value(`insertvalue { i128, i1 } poison, i128 ${prod}, 0`);
       b.raw(`${dst} = insertvalue { i128, i1 } ${agg}, i1 ${overflow}, 1`);
-      count('umul.with.overflow.i128');
+      count(`${kind}mul.with.overflow.i128`);
       return b.lines;
     }
     m = MUL_OVERFLOW_64.exec(line);
@@ -115,6 +124,18 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
     return null;
   };
 
+  const mustInline = (def: ReturnType<typeof parseDefine>): boolean =>
+    (def.params.length > 5 || /^[{[]/.test(def.returnType) || def.returnType === 'i128') && def.name !== 'entrypoint';
+  const forceInlined = new Set(lines.filter((l) => l.startsWith('define ')).map(parseDefine).filter(mustInline).map((d) => d.name));
+  /** Points a call of a force-inlined function at a copy of its attribute group without `noinline`. */
+  const freeCallSite = (line: string): string => {
+    const call = /\bcall\b[^@]*@("?[-\w.$]+"?)\(/.exec(line);
+    if (!call || !forceInlined.has(call[1]!.replace(/^"|"$/g, ''))) return line;
+    const close = matchParen(line, call.index + call[0].length - 1);
+    const rest = line.slice(close + 1).replace(/ #(\d+)/, (_s, n: string) => inlinableGroup(n));
+    return line.slice(0, close + 1) + rest;
+  };
+
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!line.startsWith('define ')) {
@@ -122,14 +143,13 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
       continue;
     }
     const def = parseDefine(line);
-    const bigReturn = /^[{[]/.test(def.returnType) || def.returnType === 'i128';
     let header = line;
-    if ((def.params.length > 5 || bigReturn) && def.name !== 'entrypoint') {
+    if (mustInline(def)) {
       header =
         line.slice(0, def.close + 1) +
         line
           .slice(def.close + 1)
-          .replace(/ #(\d+)/, (_s, n: string) => (inlineAttributeGroups.add(n), ` #9${n}`))
+          .replace(/ #(\d+)/, (_s, n: string) => inlinableGroup(n))
           .replace(/ \{$/, ' alwaysinline {');
       count(def.params.length > 5 ? 'force-inline (>5 args)' : 'force-inline (pair return)');
     }
@@ -137,7 +157,7 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
     const body: string[] = [];
     const slots: DivisionSlots = { allocas: [] };
     for (i++; i < lines.length && lines[i] !== '}'; i++) {
-      body.push(...(rewrite(lines[i]!, slots) ?? [lines[i]!]));
+      body.push(...(rewrite(lines[i]!, slots) ?? [freeCallSite(lines[i]!)]));
     }
     let at = 0;
     while (at < body.length && body[at]!.trim() === '') at++;
@@ -146,10 +166,9 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
     out.push(...body, '}');
   }
   let text = out.join('\n');
-  // Attribute groups of force-inlined functions: copies without noinline/optnone.
-  for (const n of inlineAttributeGroups) {
+  for (const [n, copy] of inlinableGroups) {
     const m = new RegExp(`^attributes #${n} = \\{(.*)\\}$`, 'm').exec(text);
-    if (m) text += `\nattributes #9${n} = {${m[1]!.replace(/\b(noinline|optnone)\b/g, '')}}\n`;
+    if (m) text += `\nattributes #${copy} = {${m[1]!.replace(/\b(noinline|optnone)\b/g, '')}}\n`;
   }
   for (const d of declarations) {
     const sym = /@(\w+)\(/.exec(d)![1]!;
