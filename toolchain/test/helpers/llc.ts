@@ -1,6 +1,7 @@
 /**
  * Shared by the linker tests (`test/link-*.test.ts`): compile LLVM IR into BPF objects with Debian's
- * llc-22, find sections in ELF files, and run a linked program in LiteSVM.
+ * llc-22, link them for one SBPF version, find sections in ELF files, and run a linked program in
+ * LiteSVM.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +17,8 @@ import {
   signTransactionMessageWithSigners,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
+import { expect } from 'vitest';
+import { type SbpfVersion, linkSbpf } from '../../src/link/link.ts';
 
 export const LLC = '/usr/lib/llvm-22/bin/llc';
 
@@ -95,6 +98,22 @@ export function section(elf: Buffer, name: string): SectionHeader {
 }
 
 export const contents = (elf: Buffer, s: SectionHeader): Buffer => elf.subarray(s.offset, s.offset + s.size);
+
+/** `values` as consecutive u64 LE, e.g. a table of pointers as it should appear in rodata. */
+export const u64s = (...values: bigint[]): Buffer => {
+  const b = Buffer.alloc(8 * values.length);
+  values.forEach((v, i) => b.writeBigUInt64LE(v, 8 * i));
+  return b;
+};
+
+/** Links objects (named `in0.o`, `in1.o`, … in errors) for `sbpfVersion` and returns the program. */
+export const linkerFor =
+  (sbpfVersion: SbpfVersion) =>
+  (...inputs: Buffer[]): Buffer =>
+    linkSbpf(
+      inputs.map((bytes, i) => ({ name: `in${i}.o`, bytes })),
+      { sbpfVersion },
+    ).so;
 
 /**
  * Returns a copy of `object` whose n-th `R_BPF_64_32` call in `text` is turned into a static call:
@@ -190,6 +209,9 @@ export interface Insn {
   imm64?: bigint;
 }
 
+/** A part of a file, `[from, to)` in file offsets: where a linked program keeps its code. */
+export type FileRange = readonly [from: number, to: number];
+
 /** Decodes the bytecode in `elf[from, to)`. */
 export function decode(elf: Buffer, from: number, to: number): Insn[] {
   const out: Insn[] = [];
@@ -202,6 +224,19 @@ export function decode(elf: Buffer, from: number, to: number): Insn[] {
     out.push(insn);
   }
   return out;
+}
+
+/**
+ * Where the code of a leaf function of `object` (in `textSection`; no relocations, so it is copied
+ * byte for byte) sits in the linked `so`: its file offset, which must be inside `code`.
+ */
+export function placedIn(so: Buffer, code: FileRange, object: Buffer, textSection: string): number {
+  const [from, to] = code;
+  const fn = contents(object, section(object, textSection));
+  const at = so.indexOf(fn, from);
+  expect(at, `${textSection} is in the code`).toBeGreaterThanOrEqual(from);
+  expect(at + fn.length, `${textSection} ends in the code`).toBeLessThanOrEqual(to);
+  return at;
 }
 
 /** The input's instruction data starts at input+16 when the instruction has no accounts. */
@@ -218,7 +253,17 @@ declare void @sol_log_(ptr, i64)
 declare void @sol_set_return_data(ptr, i64)
 `;
 
-/** IR programs the v0 and v3 tests both link and run. `x` is the first instruction data byte. */
+/**
+ * `define [linkage] i64 @name(i64 %x) noinline` returning `x <op> n`: a leaf function, so no
+ * relocation touches it and its code reaches the linked program byte for byte.
+ */
+export const leaf = (name: string, op: 'add' | 'mul', n: number, linkage?: 'internal'): string =>
+  `define ${linkage ? `${linkage} ` : ''}i64 @${name}(i64 %x) noinline {
+  %r = ${op} i64 %x, ${n}
+  ret i64 %r
+}`;
+
+/** IR programs the linker tests link and run. `x` is the first instruction data byte. */
 export const IR = {
   /**
    * Logs "hello from rodata", sets return data to x + 1000, then logs "bye" (at offset 18 of the
@@ -234,14 +279,8 @@ define i64 @entrypoint(ptr %input) {
 }`,
   /** Returns offset(scale(x)) = x * 1000 + 77 through two non-inlined calls (local and global). */
   calls: `${HEAD}
-define internal i64 @scale(i64 %x) noinline {
-  %r = mul i64 %x, 1000
-  ret i64 %r
-}
-define i64 @offset(i64 %x) noinline {
-  %r = add i64 %x, 77
-  ret i64 %r
-}
+${leaf('scale', 'mul', 1000, 'internal')}
+${leaf('offset', 'add', 77)}
 define i64 @entrypoint(ptr %input) {${FIRST_DATA_BYTE}
   %a = call i64 @scale(i64 %x)
   %b = call i64 @offset(i64 %a)${RETURN_DATA('%b')}
@@ -249,14 +288,8 @@ define i64 @entrypoint(ptr %input) {${FIRST_DATA_BYTE}
 }`,
   /** Returns ops[x & 1](5) through callx: 105 (plus100) for even x, 35 (times7) for odd x. */
   callx: `${HEAD}
-define internal i64 @plus100(i64 %x) noinline {
-  %r = add i64 %x, 100
-  ret i64 %r
-}
-define internal i64 @times7(i64 %x) noinline {
-  %r = mul i64 %x, 7
-  ret i64 %r
-}
+${leaf('plus100', 'add', 100, 'internal')}
+${leaf('times7', 'mul', 7, 'internal')}
 @ops = internal constant [2 x ptr] [ptr @plus100, ptr @times7], align 8
 define i64 @entrypoint(ptr %input) {${FIRST_DATA_BYTE}
   %i = and i64 %x, 1
@@ -292,3 +325,12 @@ ok:
   ret i64 0
 }`,
 };
+
+/** The programs of `IR` that the v0, v3 and run tests all link, under the names of their objects. */
+export const PROGRAMS = ['syscalls', 'calls', 'callx', 'pointerTable'] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+/** Compiles each of `PROGRAMS` with the default `llc` options. */
+export function compilePrograms(): Record<Program, Buffer> {
+  return Object.fromEntries(PROGRAMS.map((p) => [p, compileIr(IR[p])])) as Record<Program, Buffer>;
+}
