@@ -3,5 +3,14 @@
  * Browser-safe; the in-process LiteSVM chain is in `@spicetime/sdk/litesvm` (Node only).
  */
 export { PROGRAM_IDS, economyIdl, economyProgram, type Economy, type ProgramName } from './programs.ts';
-export { ECONOMY_SEEDS, configAddress } from './pda.ts';
+export { ECONOMY_SEEDS, configAddress, economyAddresses, positionAddress } from './pda.ts';
+export {
+  EconomyClient,
+  TIERS,
+  defaultParams,
+  type ConfigParams,
+  type EconomyConfig,
+  type StakePosition,
+  type TierName,
+} from './economy.ts';
 export { decodeEvents, type DecodedEvent } from './events.ts';

@@ -12,23 +12,51 @@ interface IdlInstructionAccounts {
 }
 
 /**
- * The constant seeds of a PDA, read from the IDL the program's own declarations produced, so the
- * seeds are written once, in the program.
+ * The constant leading seed of a PDA, read from the IDL the program's own declarations produced,
+ * so every seed is written once, in the program.
  */
-function constSeeds(instructions: IdlInstructionAccounts[], instruction: string, account: string): Buffer[] {
-  const seeds = instructions.find((i) => i.name === instruction)?.accounts.find((a) => a.name === account)?.pda?.seeds;
-  if (!seeds?.every((s) => s.kind === 'const' && s.value)) {
-    throw new Error(`the IDL has no constant PDA seeds for ${instruction}.${account}`);
-  }
-  return seeds.map((s) => Buffer.from(s.value!));
+function leadingSeed(instruction: string, account: string): Buffer {
+  const seeds = (economyJson.instructions as IdlInstructionAccounts[])
+    .find((i) => i.name === instruction)
+    ?.accounts.find((a) => a.name === account)?.pda?.seeds;
+  const first = seeds?.[0];
+  if (first?.kind !== 'const' || !first.value) throw new Error(`the IDL has no constant PDA seed for ${instruction}.${account}`);
+  return Buffer.from(first.value);
 }
 
-/** Seeds of the economy program's singleton accounts, from its IDL. */
+/** Leading seeds of the economy program's PDAs, from its IDL. */
 export const ECONOMY_SEEDS = {
-  config: constSeeds(economyJson.instructions as IdlInstructionAccounts[], 'config_init', 'config'),
+  config: leadingSeed('config_init', 'config'),
+  authority: leadingSeed('mints_create', 'authority'),
+  ubcMint: leadingSeed('mints_create', 'ubc_mint'),
+  computeMint: leadingSeed('mints_create', 'compute_mint'),
+  stakeVault: leadingSeed('mints_create', 'stake_vault'),
+  rewardsVault: leadingSeed('mints_adopt', 'rewards_vault'),
+  position: leadingSeed('stake_deposit', 'position'),
 } as const;
+
+const single = (seed: Buffer, programId: PublicKey): PublicKey => PublicKey.findProgramAddressSync([seed], programId)[0];
 
 /** The economy configuration PDA `["config"]` and its canonical bump. */
 export function configAddress(programId: PublicKey = PROGRAM_IDS.economy): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync(ECONOMY_SEEDS.config, programId);
+  return PublicKey.findProgramAddressSync([ECONOMY_SEEDS.config], programId);
+}
+
+/** The economy program's singleton PDAs. */
+export function economyAddresses(programId: PublicKey = PROGRAM_IDS.economy) {
+  return {
+    config: configAddress(programId)[0],
+    authority: single(ECONOMY_SEEDS.authority, programId),
+    ubcMint: single(ECONOMY_SEEDS.ubcMint, programId),
+    computeMint: single(ECONOMY_SEEDS.computeMint, programId),
+    stakeVault: single(ECONOMY_SEEDS.stakeVault, programId),
+    rewardsVault: single(ECONOMY_SEEDS.rewardsVault, programId),
+  };
+}
+
+/** A stake position PDA `["position", owner, position_id as u64 LE]`. */
+export function positionAddress(owner: PublicKey, positionId: bigint | number, programId: PublicKey = PROGRAM_IDS.economy): PublicKey {
+  const id = Buffer.alloc(8);
+  id.writeBigUInt64LE(BigInt(positionId));
+  return PublicKey.findProgramAddressSync([ECONOMY_SEEDS.position, owner.toBuffer(), id], programId)[0];
 }

@@ -2,7 +2,7 @@ import { type Program } from '@coral-xyz/anchor';
 import { address } from '@solana/kit';
 import { Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Economy, PROGRAM_IDS, configAddress, decodeEvents, economyProgram } from '../src/index.ts';
+import { type Economy, PROGRAM_IDS, configAddress, decodeEvents, defaultParams, economyProgram } from '../src/index.ts';
 import { LiteSvmProvider, localChain, walletOf } from '../src/litesvm/index.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 
@@ -19,12 +19,13 @@ describe('economy config', () => {
     program = economyProgram(provider);
   });
 
+  const params = (burnBps: number, treasuryFeeBps: number) => ({ ...defaultParams(9), burnBps, treasuryFeeBps });
   const init = (burnBps = 50, feeBps = 100) =>
-    program.methods.configInit(TREASURY, burnBps, feeBps).accounts({ admin: provider.publicKey }).rpc();
+    program.methods.configInit(TREASURY, params(burnBps, feeBps)).accounts({ admin: provider.publicKey }).rpc();
 
   /** An instruction Anchor built, for tampering with before sending it raw. */
   const initIx = (burnBps = 50, feeBps = 100) =>
-    program.methods.configInit(TREASURY, burnBps, feeBps).accounts({ admin: provider.publicKey }).instruction();
+    program.methods.configInit(TREASURY, params(burnBps, feeBps)).accounts({ admin: provider.publicKey }).instruction();
 
   it('config_init creates the config, readable through the Anchor client, and emits an event', async () => {
     // When the admin initialises the config
@@ -34,18 +35,20 @@ describe('economy config', () => {
     const account = await program.account.config.fetch(config);
     expect(account.admin.toBase58()).toBe(provider.publicKey.toBase58());
     expect(account.treasury.toBase58()).toBe(TREASURY.toBase58());
-    expect(account.burnBps).toBe(50);
-    expect(account.treasuryFeeBps).toBe(100);
+    expect(account.params.burnBps).toBe(50);
+    expect(account.params.treasuryFeeBps).toBe(100);
+    expect(account.params.tierRates.map(String)).toEqual(['0', '300000000', '500000000', '1000000000']);
     expect(account.bump).toBe(bump);
-    // And the account is rent-exempt at exactly the declared size
+    expect(account.paused).toBe(false);
+    // And the account has exactly the size the IDL describes
     const raw = provider.svm.getAccount(address(config.toBase58()));
-    expect(raw.exists && raw.data.length).toBe(8 + 32 + 32 + 2 + 2 + 1);
+    expect(raw.exists && raw.data.length).toBe(program.account.config.size);
     // And Anchor's EventParser decodes the event with the post-change values
     const events = decodeEvents(program, provider.last!.logs);
     expect(events.map((e) => e.name)).toEqual(['configInitialized']);
     expect((events[0]!.data.admin as PublicKey).toBase58()).toBe(provider.publicKey.toBase58());
-    expect(events[0]!.data.burnBps).toBe(50);
-    expect(events[0]!.data.treasuryFeeBps).toBe(100);
+    expect((events[0]!.data.params as { burnBps: number }).burnBps).toBe(50);
+    expect((events[0]!.data.params as { treasuryFeeBps: number }).treasuryFeeBps).toBe(100);
   });
 
   it('rejects a burn rate over the bound with AnchorError BurnBpsExceeded, creating nothing', async () => {
@@ -61,7 +64,7 @@ describe('economy config', () => {
   it('cannot be initialised twice', async () => {
     await init();
     await expectAnchorError(() => init(10, 10), 'AccountDiscriminatorAlreadySet', 3000);
-    expect((await program.account.config.fetch(config)).burnBps).toBe(50);
+    expect((await program.account.config.fetch(config)).params.burnBps).toBe(50);
   });
 
   it('survives a griefer pre-funding the config address', async () => {
@@ -71,16 +74,16 @@ describe('economy config', () => {
     provider.execute(new Transaction().add(SystemProgram.transfer({ fromPubkey: griefer.publicKey, toPubkey: config, lamports: 2_000_000 })), [griefer]);
     // When the admin initialises, Then it still works
     await init();
-    expect((await program.account.config.fetch(config)).burnBps).toBe(50);
+    expect((await program.account.config.fetch(config)).params.burnBps).toBe(50);
   });
 
   it('config_update changes the rates for the admin and emits an event', async () => {
     await init();
-    await program.methods.configUpdate(25, 75).accounts({ admin: provider.publicKey }).rpc();
+    await program.methods.configUpdate(params(25, 75)).accounts({ admin: provider.publicKey }).rpc();
     const account = await program.account.config.fetch(config);
-    expect([account.burnBps, account.treasuryFeeBps]).toEqual([25, 75]);
+    expect([account.params.burnBps, account.params.treasuryFeeBps]).toEqual([25, 75]);
     const [event] = decodeEvents(program, provider.last!.logs);
-    expect(event).toMatchObject({ name: 'configUpdated', data: { burnBps: 25, treasuryFeeBps: 75 } });
+    expect(event).toMatchObject({ name: 'configUpdated', data: { params: { burnBps: 25, treasuryFeeBps: 75 } } });
   });
 
   it('config_update by anyone but the admin fails with AdminMismatch', async () => {
@@ -89,11 +92,11 @@ describe('economy config', () => {
     provider.svm.airdrop(address(stranger.publicKey.toBase58()), 1_000_000_000n as never);
     const strangerProgram = economyProgram(new LiteSvmProvider(provider.svm, walletOf(stranger)));
     await expectAnchorError(
-      () => strangerProgram.methods.configUpdate(1, 1).accounts({ admin: stranger.publicKey }).rpc(),
+      () => strangerProgram.methods.configUpdate(params(1, 1)).accounts({ admin: stranger.publicKey }).rpc(),
       'AdminMismatch',
       6002,
     );
-    expect((await program.account.config.fetch(config)).burnBps).toBe(50);
+    expect((await program.account.config.fetch(config)).params.burnBps).toBe(50);
   });
 
   describe('account checks', () => {
@@ -101,7 +104,7 @@ describe('economy config', () => {
 
     it('rejects a missing signer', async () => {
       await init();
-      const ix = await program.methods.configUpdate(1, 1).accounts({ admin: provider.publicKey }).instruction();
+      const ix = await program.methods.configUpdate(params(1, 1)).accounts({ admin: provider.publicKey }).instruction();
       const admin = Keypair.generate();
       ix.keys[1] = { pubkey: admin.publicKey, isSigner: false, isWritable: false };
       await expectAnchorError(() => sendRaw(ix), 'AccountNotSigner', 3010);
@@ -153,7 +156,7 @@ describe('economy config', () => {
       const real = provider.svm.getAccount(address(config.toBase58()));
       plantConfig(Uint8Array.from(real.exists ? real.data : []), Keypair.generate().publicKey);
       await expectAnchorError(
-        () => program.methods.configUpdate(1, 1).accounts({ admin: provider.publicKey }).rpc(),
+        () => program.methods.configUpdate(params(1, 1)).accounts({ admin: provider.publicKey }).rpc(),
         'AccountOwnedByWrongProgram',
         3007,
       );
@@ -166,7 +169,7 @@ describe('economy config', () => {
       forged.set([1, 2, 3, 4, 5, 6, 7, 8], 0);
       plantConfig(forged);
       await expectAnchorError(
-        () => program.methods.configUpdate(1, 1).accounts({ admin: provider.publicKey }).rpc(),
+        () => program.methods.configUpdate(params(1, 1)).accounts({ admin: provider.publicKey }).rpc(),
         'AccountDiscriminatorMismatch',
         3002,
       );
@@ -179,7 +182,7 @@ describe('economy config', () => {
       forged[forged.length - 1] = (bump + 255) % 256;
       plantConfig(forged);
       await expectAnchorError(
-        () => program.methods.configUpdate(1, 1).accounts({ admin: provider.publicKey }).rpc(),
+        () => program.methods.configUpdate(params(1, 1)).accounts({ admin: provider.publicKey }).rpc(),
         'ConstraintSeeds',
         2006,
       );

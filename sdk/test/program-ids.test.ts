@@ -5,7 +5,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { Keypair } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
-import { PROGRAM_IDS, configAddress, economyProgram } from '../src/index.ts';
+import { PROGRAM_IDS, configAddress, defaultParams, economyProgram } from '../src/index.ts';
 import { LiteSvmProvider, programKeypair } from '../src/litesvm/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +27,7 @@ describe('program ids', () => {
   it('derive the same config PDA as Anchor resolves from the IDL seeds', async () => {
     const provider = LiteSvmProvider.withFundedWallet(new LiteSVM());
     const ix = await economyProgram(provider)
-      .methods.configInit(Keypair.generate().publicKey, 0, 0)
+      .methods.configInit(Keypair.generate().publicKey, defaultParams(9))
       .accounts({ admin: provider.publicKey })
       .instruction();
     expect(ix.keys[0]!.pubkey.toBase58()).toBe(configAddress()[0].toBase58());

@@ -114,3 +114,16 @@ macro_rules! account {
         }
     };
 }
+
+/// Closes a program account: its lamports go to `destination`, its data and owner are cleared,
+/// so it cannot be revived with stale contents within the transaction.
+pub fn close(view: &mut AccountView, destination: &mut AccountView) -> Result<(), ProgramError> {
+    let lamports = destination.lamports().checked_add(view.lamports()).ok_or(ProgramError::ArithmeticOverflow)?;
+    {
+        let mut data = view.try_borrow_mut()?;
+        data.fill(0);
+    }
+    destination.set_lamports(lamports);
+    view.set_lamports(0);
+    view.close()
+}

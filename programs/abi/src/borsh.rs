@@ -86,21 +86,27 @@ impl Borsh for Address {
     }
 }
 
-impl<const N: usize> Borsh for [u8; N] {
-    const SIZE: usize = N;
+impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
+    const SIZE: usize = N * T::SIZE;
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
-        take(input, N)?.try_into().ok()
+        let mut out = [T::default(); N];
+        for slot in out.iter_mut() {
+            *slot = T::read(input)?;
+        }
+        Some(out)
     }
     #[inline(always)]
     fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
-        let (head, rest) = out.split_at_mut(N);
-        head.copy_from_slice(self);
+        let mut rest = out;
+        for item in self {
+            rest = item.write(rest);
+        }
         rest
     }
     #[cfg(feature = "idl-build")]
     fn idl_type() -> std::string::String {
-        std::format!("{{\"array\":[\"u8\",{N}]}}")
+        std::format!("{{\"array\":[{},{N}]}}", T::idl_type())
     }
 }
 
@@ -113,7 +119,7 @@ macro_rules! borsh_struct {
         pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
         pub struct $name { $( $(#[doc = $fdoc])* pub $field: $ty, )* }
 
         impl $crate::borsh::Borsh for $name {
@@ -130,7 +136,7 @@ macro_rules! borsh_struct {
             }
             #[cfg(feature = "idl-build")]
             fn idl_type() -> std::string::String {
-                std::format!("\"{}\"", stringify!($name))
+                $crate::idl::defined(stringify!($name))
             }
         }
 
@@ -185,4 +191,49 @@ mod tests {
         assert_eq!(bool::read(&mut input), Some(true));
         assert_eq!(input, &[9]);
     }
+}
+
+/// Declares a fieldless enum stored as one byte (Borsh's enum tag), with its IDL entry. A byte
+/// that names no variant fails to decode.
+#[macro_export]
+macro_rules! borsh_enum {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $tag:literal ),* $(,)? }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum $name { $( $(#[doc = $vdoc])* $variant = $tag, )* }
+
+        impl $crate::borsh::Borsh for $name {
+            const SIZE: usize = 1;
+            #[inline(always)]
+            fn read(input: &mut &[u8]) -> Option<Self> {
+                match <u8 as $crate::borsh::Borsh>::read(input)? {
+                    $( $tag => Some(Self::$variant), )*
+                    _ => None,
+                }
+            }
+            #[inline(always)]
+            fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+                <u8 as $crate::borsh::Borsh>::write(&(*self as u8), out)
+            }
+            #[cfg(feature = "idl-build")]
+            fn idl_type() -> std::string::String {
+                $crate::idl::defined(stringify!($name))
+            }
+        }
+
+        #[cfg(feature = "idl-build")]
+        impl $name {
+            /// The IDL `types` entry of this enum.
+            pub fn idl_type_def() -> std::string::String {
+                // Variants must be declared with tags 0, 1, 2, ... for Borsh's tag to be the index.
+                let tags: &[u8] = &[$($tag),*];
+                assert!(tags.iter().enumerate().all(|(i, t)| *t as usize == i), "enum tags must run 0, 1, 2, ...");
+                $crate::idl::enum_type(stringify!($name), &[$($doc),*], &[$(stringify!($variant)),*])
+            }
+        }
+    };
 }

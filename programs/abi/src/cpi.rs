@@ -1,32 +1,26 @@
-//! PDA-signed cross-program invocations to pinned programs: System, SPL Token and Token-2022.
+//! PDA-signed cross-program invocations to the System program (token CPIs are in [`crate::token`]).
 
 use pinocchio::{
-    address::address,
-    cpi::{invoke_signed, Seed, Signer},
-    error::ProgramError,
-    instruction::{InstructionAccount, InstructionView},
+    cpi::{Seed, Signer},
     sysvars::{rent::Rent, Sysvar},
     AccountView, Address, ProgramResult,
 };
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 
-use crate::error::{fail_account, AnchorErrorCode};
+/// An account to create: who pays, where, how large, and which program will own it.
+pub struct NewAccount<'a> {
+    pub payer: &'a AccountView,
+    pub account: &'a AccountView,
+    pub space: usize,
+    pub owner: &'a Address,
+}
 
-/// The SPL Token program.
-pub const TOKEN_PROGRAM_ID: Address = address!("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
-/// The Token-2022 program.
-pub const TOKEN_2022_PROGRAM_ID: Address = address!("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
-
-/// Creates a rent-exempt account of `space` bytes at a PDA, owned by `owner`, signed with the
-/// PDA's seeds (bump included). An address someone pre-funded to block creation is topped up,
-/// allocated and assigned instead, so it cannot be griefed.
-pub fn create_pda_account(
-    payer: &AccountView,
-    account: &AccountView,
-    space: usize,
-    owner: &Address,
-    seeds: &[Seed],
-) -> ProgramResult {
+/// Creates a rent-exempt account at a PDA, signed with the PDA's seeds (bump included). An address
+/// someone pre-funded to block creation is topped up, allocated and assigned instead, so it cannot
+/// be griefed.
+#[inline(never)]
+pub fn create_pda_account(new: &NewAccount, seeds: &[Seed]) -> ProgramResult {
+    let NewAccount { payer, account, space, owner } = *new;
     let rent = Rent::get()?.try_minimum_balance(space)?;
     let signer = [Signer::from(seeds)];
     if account.lamports() == 0 {
@@ -38,43 +32,4 @@ pub fn create_pda_account(
     }
     Allocate { account, space: space as u64 }.invoke_signed(&signer)?;
     Assign { account, owner }.invoke_signed(&signer)
-}
-
-/// `InvalidProgramId` (3008) unless `program` is SPL Token or Token-2022: a token CPI never goes
-/// to a program the caller picked.
-#[inline(always)]
-pub fn check_token_program(program: &AccountView, name: &str) -> Result<(), ProgramError> {
-    let id = program.address();
-    if id != &TOKEN_PROGRAM_ID && id != &TOKEN_2022_PROGRAM_ID {
-        return Err(fail_account(AnchorErrorCode::InvalidProgramId, name));
-    }
-    Ok(())
-}
-
-/// `TransferChecked` (instruction 12, the same in both token programs) from `from` to `to`,
-/// authorised by `authority`, signed with `seeds` when the authority is a PDA.
-pub fn token_transfer_checked(
-    token_program: &AccountView,
-    from: &AccountView,
-    mint: &AccountView,
-    to: &AccountView,
-    authority: &AccountView,
-    amount: u64,
-    decimals: u8,
-    seeds: &[Seed],
-) -> ProgramResult {
-    check_token_program(token_program, "token_program")?;
-    let mut data = [0u8; 10];
-    data[0] = 12;
-    data[1..9].copy_from_slice(&amount.to_le_bytes());
-    data[9] = decimals;
-    let accounts = [
-        InstructionAccount::writable(from.address()),
-        InstructionAccount::readonly(mint.address()),
-        InstructionAccount::writable(to.address()),
-        InstructionAccount::readonly_signer(authority.address()),
-    ];
-    let instruction = InstructionView { program_id: token_program.address(), accounts: &accounts, data: &data };
-    let signers = [Signer::from(seeds)];
-    invoke_signed(&instruction, &[from, mint, to, authority], if seeds.is_empty() { &[] } else { &signers })
 }

@@ -59,6 +59,22 @@ pub fn field(name: &str, docs: &[&str], ty: &str) -> String {
     format!("{{\"name\":{}{},\"type\":{}}}", quote(name), docs_entry(docs), ty)
 }
 
+/// A reference to a type of the `types` list.
+pub fn defined(name: &str) -> String {
+    format!("{{\"defined\":{{\"name\":{}}}}}", quote(name))
+}
+
+/// A `types` entry for a fieldless enum.
+pub fn enum_type(name: &str, docs: &[&str], variants: &[&str]) -> String {
+    let variants: Vec<String> = variants.iter().map(|v| format!("{{\"name\":{}}}", quote(v))).collect();
+    format!(
+        "{{\"name\":{}{},\"type\":{{\"kind\":\"enum\",\"variants\":[{}]}}}}",
+        quote(name),
+        docs_entry(docs),
+        variants.join(",")
+    )
+}
+
 /// A `types` entry for a struct.
 pub fn struct_type(name: &str, docs: &[&str], fields: &[String]) -> String {
     format!(
@@ -82,6 +98,11 @@ pub fn error(code: u32, name: &str, msg: &str) -> String {
 /// A PDA seed that is a constant byte string.
 pub fn seed_const(value: &[u8]) -> String {
     format!("{{\"kind\":\"const\",\"value\":{}}}", bytes(value))
+}
+
+/// A PDA seed that is an instruction argument.
+pub fn seed_arg(path: &str) -> String {
+    format!("{{\"kind\":\"arg\",\"path\":{}}}", quote(path))
 }
 
 /// A PDA seed that is another account's address.
@@ -160,7 +181,7 @@ mod tests {
     #[test]
     fn base58_matches_known_addresses() {
         assert_eq!(base58(&[0u8; 32]), "11111111111111111111111111111111");
-        let token = crate::cpi::TOKEN_PROGRAM_ID;
+        let token = crate::token::TOKEN_PROGRAM_ID;
         assert_eq!(base58(token.as_ref()), "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
     }
 

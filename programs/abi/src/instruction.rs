@@ -19,8 +19,8 @@
 //! }
 //! ```
 //! Accounts with `seeds(...)` become [`Pda`](crate::pda::Pda)s (the canonical bump in `.bump`);
-//! a seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`) or the name of another
-//! account of the instruction.
+//! a seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`), the name of another
+//! account of the instruction, or an integer argument in brackets (`[position_id]`, little-endian).
 
 /// Declares an instruction; see the [module docs](self).
 #[macro_export]
@@ -145,6 +145,7 @@ macro_rules! __has_flag {
 macro_rules! __seed_bytes {
     ($lit:literal) => { &$lit[..] };
     ({ $seed:expr }) => { &$seed[..] };
+    ([ $arg:ident ]) => { &$arg.to_le_bytes()[..] };
     ($acc:ident) => { $acc.address().as_ref() };
 }
 
@@ -153,5 +154,6 @@ macro_rules! __seed_bytes {
 macro_rules! __seed_idl {
     ($lit:literal) => { $crate::idl::seed_const(&$lit[..]) };
     ({ $seed:expr }) => { $crate::idl::seed_const(&$seed[..]) };
+    ([ $arg:ident ]) => { $crate::idl::seed_arg(stringify!($arg)) };
     ($acc:ident) => { $crate::idl::seed_account(stringify!($acc)) };
 }

@@ -11,7 +11,7 @@ pub use solana_program_log;
 pub mod account;
 /// Fixed-size Borsh layouts (`borsh_struct!`).
 pub mod borsh;
-/// PDA-signed CPIs to System, SPL Token and Token-2022.
+/// PDA-signed account creation through the System program.
 pub mod cpi;
 /// Anchor discriminators.
 pub mod discriminator;
@@ -27,6 +27,8 @@ pub mod pda;
 pub mod program;
 /// Compile-time SHA-256.
 pub mod sha256;
+/// SPL Token and Token-2022: reading mints and token accounts, PDA-signed CPIs.
+pub mod token;
 
 /// IDL JSON assembly (host builds with `idl-build` only).
 #[cfg(feature = "idl-build")]

@@ -42,11 +42,18 @@ pub fn find(_seeds: &[&[u8]], _program_id: &Address) -> (Address, u8) {
 /// Checks that `view` is the canonical PDA of `seeds`; `ConstraintSeeds` (2006) otherwise.
 #[inline(always)]
 pub fn verify(view: AccountView, seeds: &[&[u8]], program_id: &Address, name: &str) -> Result<Pda, ProgramError> {
-    let (expected, bump) = find(seeds, program_id);
-    if view.address() != &expected {
-        return Err(fail_account(AnchorErrorCode::ConstraintSeeds, name));
+    match canonical_bump(&view, seeds, program_id) {
+        Some(bump) => Ok(Pda { view, bump }),
+        None => Err(fail_account(AnchorErrorCode::ConstraintSeeds, name)),
     }
-    Ok(Pda { view, bump })
+}
+
+/// The canonical bump when `view` sits at the canonical PDA of `seeds`. Kept out of line (and to
+/// four argument registers) so the derivation is emitted once, not in every instruction.
+#[inline(never)]
+fn canonical_bump(view: &AccountView, seeds: &[&[u8]], program_id: &Address) -> Option<u8> {
+    let (expected, bump) = find(seeds, program_id);
+    (view.address() == &expected).then_some(bump)
 }
 
 /// Checks that a bump read back from an account is the canonical one found now.

@@ -2,21 +2,74 @@
 
 use pinocchio::Address;
 
+use crate::state::{ConfigParams, MintMode, Tier};
+
 spicetime_abi::event! {
     /// The configuration was created.
-    pub struct ConfigInitialized {
-        admin: Address,
-        treasury: Address,
-        burn_bps: u16,
-        treasury_fee_bps: u16,
+    pub struct ConfigInitialized { admin: Address, treasury: Address, params: ConfigParams }
+}
+
+spicetime_abi::event! {
+    /// The parameters changed.
+    pub struct ConfigUpdated { admin: Address, params: ConfigParams }
+}
+
+spicetime_abi::event! {
+    /// The admin proposed a successor, who must accept.
+    pub struct AdminProposed { admin: Address, pending_admin: Address }
+}
+
+spicetime_abi::event! {
+    /// The proposed admin accepted and is now the admin.
+    pub struct AdminAccepted { admin: Address }
+}
+
+spicetime_abi::event! {
+    /// Deposits were paused or resumed.
+    pub struct PauseSet { paused: bool }
+}
+
+spicetime_abi::event! {
+    /// The mints were set: created by the program or adopted.
+    pub struct MintsSet { mode: MintMode, ubc_mint: Address, compute_mint: Address, ubc_decimals: u8, compute_decimals: u8 }
+}
+
+spicetime_abi::event! {
+    /// The fixed $UBC supply was minted and the mint authority removed.
+    pub struct UbcGenesisMinted { supply: u64, destination: Address }
+}
+
+spicetime_abi::event! {
+    /// $UBC was staked into a new position.
+    pub struct StakeDeposited {
+        owner: Address,
+        position: Address,
+        position_id: u64,
+        tier: Tier,
+        amount: u64,
+        rate: u64,
+        start_ts: i64,
+        lockup_end_ts: i64,
+        total_staked: u64,
     }
 }
 
 spicetime_abi::event! {
-    /// Fee rates changed.
-    pub struct ConfigUpdated {
-        admin: Address,
-        burn_bps: u16,
-        treasury_fee_bps: u16,
-    }
+    /// Yield was paid.
+    pub struct YieldClaimed { owner: Address, position: Address, amount: u64, claimed: u64, total_yield_paid: u64 }
+}
+
+spicetime_abi::event! {
+    /// A position stopped earning; it can be withdrawn from `withdrawable_ts`.
+    pub struct StakeUnlocked { owner: Address, position: Address, unlocked_ts: i64, withdrawable_ts: i64 }
+}
+
+spicetime_abi::event! {
+    /// A position was withdrawn and closed.
+    pub struct StakeWithdrawn { owner: Address, position: Address, amount: u64, total_staked: u64 }
+}
+
+spicetime_abi::event! {
+    /// $COMPUTE was burned.
+    pub struct TokensBurned { owner: Address, amount: u64, total_burned: u64 }
 }

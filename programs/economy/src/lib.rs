@@ -19,10 +19,39 @@ spicetime_abi::program! {
         // Admin
         /// Creates the economy configuration; the signer becomes its admin.
         config_init::ConfigInit => config_init::process,
-        /// Changes the burn and treasury fee rates.
+        /// Replaces the bounded parameters.
         config_update::ConfigUpdate => config_update::process,
+        /// Proposes a new admin, who must accept.
+        admin_propose::AdminPropose => admin_propose::process,
+        /// The proposed admin accepts.
+        admin_accept::AdminAccept => admin_accept::process,
+        /// Pauses or resumes deposits (never unstaking, withdrawals or refunds).
+        pause_set::PauseSetIx => pause_set::process,
+        /// Creates $UBC and $COMPUTE with the program's PDA as mint authority.
+        mints_create::MintsCreate => mints_create::process,
+        /// Mints the fixed $UBC supply once and removes the mint authority.
+        ubc_genesis::UbcGenesis => ubc_genesis::process,
+        /// Adopts existing mints; yield is then paid from a funded rewards vault.
+        mints_adopt::MintsAdopt => mints_adopt::process,
+        // Staker
+        /// Stakes $UBC into a new position of a lockup tier.
+        stake_deposit::StakeDeposit => stake_deposit::process,
+        /// Pays a position's earned $COMPUTE yield.
+        stake_claim::StakeClaim => stake_claim::process,
+        /// Stops a position earning once its lockup is over (flexible: any time, then a cooldown).
+        stake_unlock::StakeUnlock => stake_unlock::process,
+        /// Returns an unlocked position's $UBC and closes it.
+        stake_withdraw::StakeWithdraw => stake_withdraw::process,
+        // Anyone
+        /// Burns the signer's $COMPUTE.
+        token_burn::TokenBurn => token_burn::process,
     }
-    accounts [state::Config]
-    events [events::ConfigInitialized, events::ConfigUpdated]
+    accounts [state::Config, state::Position]
+    events [
+        events::ConfigInitialized, events::ConfigUpdated, events::AdminProposed, events::AdminAccepted,
+        events::PauseSet, events::MintsSet, events::UbcGenesisMinted, events::StakeDeposited,
+        events::YieldClaimed, events::StakeUnlocked, events::StakeWithdrawn, events::TokensBurned,
+    ]
+    types [state::ConfigParams, state::MintMode, state::Tier]
     errors errors::EconomyError;
 }

@@ -2,3 +2,15 @@
 
 /// The configuration: `["config"]`.
 pub const CONFIG_SEED: &[u8; 6] = b"config";
+/// The authority that owns the vaults and mints $COMPUTE in program-mint mode: `["authority"]`.
+pub const AUTHORITY_SEED: &[u8; 9] = b"authority";
+/// $UBC created by the program: `["ubc_mint"]`.
+pub const UBC_MINT_SEED: &[u8; 8] = b"ubc_mint";
+/// $COMPUTE created by the program: `["compute_mint"]`.
+pub const COMPUTE_MINT_SEED: &[u8; 12] = b"compute_mint";
+/// The $UBC token account holding every stake: `["stake_vault"]`.
+pub const STAKE_VAULT_SEED: &[u8; 11] = b"stake_vault";
+/// The $COMPUTE token account yield is paid from for existing mints: `["rewards_vault"]`.
+pub const REWARDS_VAULT_SEED: &[u8; 13] = b"rewards_vault";
+/// A stake position: `["position", owner, position_id as u64 LE]`.
+pub const POSITION_SEED: &[u8; 8] = b"position";

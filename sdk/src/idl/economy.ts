@@ -74,25 +74,22 @@ export type Economy = {
           "type": "pubkey"
         },
         {
-          "name": "burnBps",
+          "name": "params",
           "docs": [
-            "Burn rate in basis points (at most 1000)."
+            "The bounded parameters."
           ],
-          "type": "u16"
-        },
-        {
-          "name": "treasuryFeeBps",
-          "docs": [
-            "Treasury fee in basis points (at most 1000)."
-          ],
-          "type": "u16"
+          "type": {
+            "defined": {
+              "name": "configParams"
+            }
+          }
         }
       ]
     },
     {
       "name": "configUpdate",
       "docs": [
-        "Changes the burn and treasury fee rates."
+        "Replaces the bounded parameters."
       ],
       "discriminator": [
         80,
@@ -130,25 +127,1248 @@ export type Economy = {
         {
           "name": "admin",
           "docs": [
-            "1. [signer] The configured admin."
+            "1. [signer] The admin."
           ],
           "signer": true
         }
       ],
       "args": [
         {
-          "name": "burnBps",
+          "name": "params",
           "docs": [
-            "New burn rate in basis points (at most 1000)."
+            "The new parameters."
           ],
-          "type": "u16"
+          "type": {
+            "defined": {
+              "name": "configParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "adminPropose",
+      "docs": [
+        "Proposes a new admin, who takes over only by accepting (a typo cannot lose the program)."
+      ],
+      "discriminator": [
+        70,
+        221,
+        70,
+        40,
+        11,
+        6,
+        209,
+        195
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
         },
         {
-          "name": "treasuryFeeBps",
+          "name": "admin",
           "docs": [
-            "New treasury fee in basis points (at most 1000)."
+            "1. [signer] The admin."
           ],
-          "type": "u16"
+          "signer": true
+        }
+      ],
+      "args": [
+        {
+          "name": "pendingAdmin",
+          "docs": [
+            "The proposed admin."
+          ],
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "adminAccept",
+      "docs": [
+        "The proposed admin accepts and becomes the admin."
+      ],
+      "discriminator": [
+        61,
+        129,
+        238,
+        74,
+        197,
+        79,
+        54,
+        208
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "pendingAdmin",
+          "docs": [
+            "1. [signer] The proposed admin."
+          ],
+          "signer": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "pauseSet",
+      "docs": [
+        "Pauses or resumes deposits. Unstaking, withdrawals and refunds never stop."
+      ],
+      "discriminator": [
+        143,
+        201,
+        249,
+        68,
+        96,
+        220,
+        172,
+        50
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "admin",
+          "docs": [
+            "1. [signer] The admin."
+          ],
+          "signer": true
+        }
+      ],
+      "args": [
+        {
+          "name": "paused",
+          "type": "bool"
+        }
+      ]
+    },
+    {
+      "name": "mintsCreate",
+      "docs": [
+        "Creates $UBC and $COMPUTE (program-mint mode) and the stake vault. Both mints start with",
+        "the program's authority PDA as mint authority; `ubc_genesis` then mints the fixed $UBC supply",
+        "and removes it."
+      ],
+      "discriminator": [
+        189,
+        56,
+        67,
+        119,
+        194,
+        202,
+        103,
+        247
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "admin",
+          "docs": [
+            "1. [writable, signer] The admin, who pays the rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "2. [] The program's authority PDA `[\"authority\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "3. [writable] $UBC, PDA `[\"ubc_mint\"]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  117,
+                  98,
+                  99,
+                  95,
+                  109,
+                  105,
+                  110,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "4. [writable] $COMPUTE, PDA `[\"compute_mint\"]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  109,
+                  112,
+                  117,
+                  116,
+                  101,
+                  95,
+                  109,
+                  105,
+                  110,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "5. [writable] The stake vault PDA `[\"stake_vault\"]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "6. [] SPL Token or Token-2022."
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "docs": [
+            "7. [] The System program."
+          ],
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "ubcDecimals",
+          "type": "u8"
+        },
+        {
+          "name": "computeDecimals",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "ubcGenesis",
+      "docs": [
+        "Mints the whole fixed $UBC supply to the genesis distribution account, then removes the",
+        "mint authority for good (program-mint mode, once)."
+      ],
+      "discriminator": [
+        162,
+        244,
+        155,
+        124,
+        211,
+        233,
+        162,
+        168
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "admin",
+          "docs": [
+            "1. [signer] The admin."
+          ],
+          "signer": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "2. [] The program's authority PDA `[\"authority\"]`, $UBC's mint authority until now."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "3. [writable] $UBC."
+          ],
+          "writable": true
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "4. [writable] The $UBC token account receiving the supply."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "5. [] $UBC's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "supply",
+          "docs": [
+            "The whole supply, in base units."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "mintsAdopt",
+      "docs": [
+        "Adopts existing $UBC and $COMPUTE mints whose authority the program does not hold, and",
+        "creates the stake vault and the rewards vault that yield is paid from."
+      ],
+      "discriminator": [
+        246,
+        121,
+        23,
+        249,
+        198,
+        180,
+        67,
+        96
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "admin",
+          "docs": [
+            "1. [writable, signer] The admin, who pays the rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "2. [] The program's authority PDA `[\"authority\"]`, owner of both vaults."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "3. [] The existing $UBC mint."
+          ]
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "4. [] The existing $COMPUTE mint."
+          ]
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "5. [writable] The stake vault PDA `[\"stake_vault\"]` ($UBC), created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardsVault",
+          "docs": [
+            "6. [writable] The rewards vault PDA `[\"rewards_vault\"]` ($COMPUTE), created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  115,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcTokenProgram",
+          "docs": [
+            "7. [] $UBC's token program."
+          ]
+        },
+        {
+          "name": "computeTokenProgram",
+          "docs": [
+            "8. [] $COMPUTE's token program."
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "docs": [
+            "9. [] The System program."
+          ],
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "stakeDeposit",
+      "docs": [
+        "Stakes $UBC into a new position of a tier; it earns that tier's $COMPUTE yield per second."
+      ],
+      "discriminator": [
+        75,
+        168,
+        115,
+        239,
+        194,
+        115,
+        22,
+        98
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner",
+          "docs": [
+            "1. [writable, signer] The staker, who pays the position's rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "position",
+          "docs": [
+            "2. [writable] The position PDA `[\"position\", owner, position_id]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              },
+              {
+                "kind": "arg",
+                "path": "positionId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "source",
+          "docs": [
+            "3. [writable] The staker's $UBC token account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "4. [writable] The stake vault PDA `[\"stake_vault\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "5. [] $UBC."
+          ]
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "6. [] $UBC's token program."
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "docs": [
+            "7. [] The System program."
+          ],
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "positionId",
+          "docs": [
+            "The owner's number for the new position."
+          ],
+          "type": "u64"
+        },
+        {
+          "name": "tier",
+          "type": {
+            "defined": {
+              "name": "tier"
+            }
+          }
+        },
+        {
+          "name": "amount",
+          "docs": [
+            "$UBC in base units."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "stakeClaim",
+      "docs": [
+        "Pays a position's earned yield in $COMPUTE: minted by the program's PDA when it holds the",
+        "mint, otherwise from the rewards vault — all of it or nothing."
+      ],
+      "discriminator": [
+        206,
+        208,
+        31,
+        82,
+        213,
+        249,
+        175,
+        1
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner",
+          "docs": [
+            "1. [signer] The position's owner."
+          ],
+          "signer": true
+        },
+        {
+          "name": "position",
+          "docs": [
+            "2. [writable] The position PDA `[\"position\", owner, position_id]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              },
+              {
+                "kind": "arg",
+                "path": "positionId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "3. [writable] The $COMPUTE token account paid."
+          ],
+          "writable": true
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "4. [writable] $COMPUTE."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "5. [] The program's authority PDA `[\"authority\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardsVault",
+          "docs": [
+            "6. [writable] The rewards vault PDA `[\"rewards_vault\"]` (existing-mint mode; unused otherwise)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  115,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "7. [] $COMPUTE's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "positionId",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "stakeUnlock",
+      "docs": [
+        "Stops a position earning so it can be withdrawn: after its lockup, or at any time for a",
+        "flexible stake (then withdrawable after the cooldown). Never blocked by the pause."
+      ],
+      "discriminator": [
+        27,
+        62,
+        127,
+        90,
+        27,
+        75,
+        1,
+        86
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [] The config PDA `[\"config\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner",
+          "docs": [
+            "1. [signer] The position's owner."
+          ],
+          "signer": true
+        },
+        {
+          "name": "position",
+          "docs": [
+            "2. [writable] The position PDA `[\"position\", owner, position_id]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              },
+              {
+                "kind": "arg",
+                "path": "positionId"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "positionId",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "stakeWithdraw",
+      "docs": [
+        "Returns an unlocked position's $UBC and closes it, its rent back to the owner. The yield",
+        "must be claimed first, so nothing earned is lost. Never blocked by the pause."
+      ],
+      "discriminator": [
+        199,
+        13,
+        168,
+        20,
+        92,
+        151,
+        29,
+        56
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner",
+          "docs": [
+            "1. [writable, signer] The position's owner, who gets the rent back."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "position",
+          "docs": [
+            "2. [writable] The position PDA `[\"position\", owner, position_id]`, closed here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              },
+              {
+                "kind": "arg",
+                "path": "positionId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "3. [writable] The $UBC token account paid."
+          ],
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "4. [writable] The stake vault PDA `[\"stake_vault\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "5. [] $UBC."
+          ]
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "6. [] The program's authority PDA `[\"authority\"]`, owner of the vault."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "7. [] $UBC's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "positionId",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "tokenBurn",
+      "docs": [
+        "Burns the signer's $COMPUTE and counts it in the all-time total."
+      ],
+      "discriminator": [
+        203,
+        220,
+        27,
+        105,
+        125,
+        29,
+        20,
+        11
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner",
+          "docs": [
+            "1. [signer] The owner of the tokens."
+          ],
+          "signer": true
+        },
+        {
+          "name": "source",
+          "docs": [
+            "2. [writable] The owner's $COMPUTE token account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "3. [writable] $COMPUTE."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "4. [] $COMPUTE's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
         }
       ]
     }
@@ -165,6 +1385,19 @@ export type Economy = {
         250,
         204,
         130
+      ]
+    },
+    {
+      "name": "position",
+      "discriminator": [
+        170,
+        188,
+        143,
+        228,
+        122,
+        64,
+        247,
+        208
       ]
     }
   ],
@@ -194,6 +1427,136 @@ export type Economy = {
         198,
         194
       ]
+    },
+    {
+      "name": "adminProposed",
+      "discriminator": [
+        129,
+        249,
+        226,
+        227,
+        199,
+        82,
+        110,
+        243
+      ]
+    },
+    {
+      "name": "adminAccepted",
+      "discriminator": [
+        174,
+        12,
+        76,
+        139,
+        158,
+        99,
+        110,
+        254
+      ]
+    },
+    {
+      "name": "pauseSet",
+      "discriminator": [
+        175,
+        57,
+        198,
+        136,
+        192,
+        66,
+        204,
+        73
+      ]
+    },
+    {
+      "name": "mintsSet",
+      "discriminator": [
+        28,
+        42,
+        38,
+        164,
+        248,
+        254,
+        112,
+        189
+      ]
+    },
+    {
+      "name": "ubcGenesisMinted",
+      "discriminator": [
+        79,
+        251,
+        58,
+        246,
+        150,
+        203,
+        224,
+        213
+      ]
+    },
+    {
+      "name": "stakeDeposited",
+      "discriminator": [
+        69,
+        152,
+        144,
+        109,
+        232,
+        34,
+        225,
+        19
+      ]
+    },
+    {
+      "name": "yieldClaimed",
+      "discriminator": [
+        177,
+        201,
+        94,
+        68,
+        19,
+        200,
+        227,
+        27
+      ]
+    },
+    {
+      "name": "stakeUnlocked",
+      "discriminator": [
+        74,
+        89,
+        53,
+        221,
+        62,
+        32,
+        7,
+        81
+      ]
+    },
+    {
+      "name": "stakeWithdrawn",
+      "discriminator": [
+        33,
+        120,
+        159,
+        58,
+        140,
+        255,
+        174,
+        79
+      ]
+    },
+    {
+      "name": "tokensBurned",
+      "discriminator": [
+        230,
+        255,
+        34,
+        113,
+        226,
+        53,
+        227,
+        9
+      ]
     }
   ],
   "errors": [
@@ -211,6 +1574,106 @@ export type Economy = {
       "code": 6002,
       "name": "adminMismatch",
       "msg": "only the configured admin may do this"
+    },
+    {
+      "code": 6003,
+      "name": "pendingAdminMismatch",
+      "msg": "only the proposed admin may accept"
+    },
+    {
+      "code": 6004,
+      "name": "cannotWhilePaused",
+      "msg": "the program is paused"
+    },
+    {
+      "code": 6005,
+      "name": "mintsAlreadySet",
+      "msg": "the mints are already set"
+    },
+    {
+      "code": 6006,
+      "name": "mintsNotSet",
+      "msg": "the mints are not set yet"
+    },
+    {
+      "code": 6007,
+      "name": "mintMismatch",
+      "msg": "not the configured mint"
+    },
+    {
+      "code": 6008,
+      "name": "tokenProgramMismatch",
+      "msg": "not the token program of this mint"
+    },
+    {
+      "code": 6009,
+      "name": "invalidAmount",
+      "msg": "the amount must be greater than zero"
+    },
+    {
+      "code": 6010,
+      "name": "lockupNotEnded",
+      "msg": "the lockup has not ended"
+    },
+    {
+      "code": 6011,
+      "name": "cannotUnlockTwice",
+      "msg": "the stake is already unlocked"
+    },
+    {
+      "code": 6012,
+      "name": "stakeNotUnlocked",
+      "msg": "unlock the stake first"
+    },
+    {
+      "code": 6013,
+      "name": "cooldownNotEnded",
+      "msg": "the unlock cooldown has not ended"
+    },
+    {
+      "code": 6014,
+      "name": "rewardsVaultInsufficient",
+      "msg": "the rewards vault holds less than the yield due"
+    },
+    {
+      "code": 6015,
+      "name": "arithmeticOverflow",
+      "msg": "arithmetic overflow"
+    },
+    {
+      "code": 6016,
+      "name": "lockupExceeded",
+      "msg": "a tier lockup is out of bounds (flexible must be 0, others at most 5 years)"
+    },
+    {
+      "code": 6017,
+      "name": "yieldRateExceeded",
+      "msg": "a yield rate is above the maximum"
+    },
+    {
+      "code": 6018,
+      "name": "cooldownExceeded",
+      "msg": "the unlock cooldown is out of bounds (0 to 30 days)"
+    },
+    {
+      "code": 6019,
+      "name": "cannotMintGenesisTwice",
+      "msg": "the $UBC genesis supply is already minted"
+    },
+    {
+      "code": 6020,
+      "name": "mintModeMismatch",
+      "msg": "not available in this mint mode"
+    },
+    {
+      "code": 6021,
+      "name": "positionOwnerMismatch",
+      "msg": "only the position's owner may do this"
+    },
+    {
+      "code": 6022,
+      "name": "yieldUnclaimed",
+      "msg": "claim the yield before withdrawing"
     }
   ],
   "types": [
@@ -230,6 +1693,13 @@ export type Economy = {
             "type": "pubkey"
           },
           {
+            "name": "pendingAdmin",
+            "docs": [
+              "Proposed next admin (all zeros when none); takes over by accepting."
+            ],
+            "type": "pubkey"
+          },
+          {
             "name": "treasury",
             "docs": [
               "Where treasury fees go."
@@ -237,23 +1707,187 @@ export type Economy = {
             "type": "pubkey"
           },
           {
-            "name": "burnBps",
+            "name": "params",
             "docs": [
-              "Share of each settlement burned, in basis points."
+              "The bounded parameters."
             ],
-            "type": "u16"
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
           },
           {
-            "name": "treasuryFeeBps",
+            "name": "paused",
             "docs": [
-              "Share of each settlement paid to the treasury, in basis points."
+              "Stops new deposits; never unstaking, withdrawals or refunds."
             ],
-            "type": "u16"
+            "type": "bool"
+          },
+          {
+            "name": "mintMode",
+            "docs": [
+              "Where the mints come from."
+            ],
+            "type": {
+              "defined": {
+                "name": "mintMode"
+              }
+            }
+          },
+          {
+            "name": "ubcMint",
+            "docs": [
+              "$UBC."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "computeMint",
+            "docs": [
+              "$COMPUTE."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "ubcTokenProgram",
+            "docs": [
+              "The token program that owns $UBC."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "computeTokenProgram",
+            "docs": [
+              "The token program that owns $COMPUTE."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "ubcDecimals",
+            "docs": [
+              "$UBC decimals."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "computeDecimals",
+            "docs": [
+              "$COMPUTE decimals."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "genesisMinted",
+            "docs": [
+              "Whether the fixed $UBC supply was minted (program mints only)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "totalStaked",
+            "docs": [
+              "$UBC held in the stake vault: the sum of all positions."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalBurned",
+            "docs": [
+              "$COMPUTE burned through the program, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalYieldPaid",
+            "docs": [
+              "$COMPUTE paid as staking yield, all time."
+            ],
+            "type": "u64"
           },
           {
             "name": "bump",
             "docs": [
               "Canonical bump of the config PDA."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "position",
+      "docs": [
+        "A stake of $UBC, at PDA `[\"position\", owner, position_id]`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "positionId",
+            "docs": [
+              "The owner's number for this position."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "tier",
+            "type": {
+              "defined": {
+                "name": "tier"
+              }
+            }
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "$UBC staked, in base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "rate",
+            "docs": [
+              "The tier's yield rate when the stake was made ($COMPUTE base units per day per 1,000 $UBC)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "startTs",
+            "docs": [
+              "When the stake was made (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "lockupEndTs",
+            "docs": [
+              "When the lockup ends (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "unlockedTs",
+            "docs": [
+              "When the stake was unlocked; 0 while it is not. Yield stops accruing then."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "claimed",
+            "docs": [
+              "Yield paid so far, in $COMPUTE base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Canonical bump of the position PDA."
             ],
             "type": "u8"
           }
@@ -277,12 +1911,12 @@ export type Economy = {
             "type": "pubkey"
           },
           {
-            "name": "burnBps",
-            "type": "u16"
-          },
-          {
-            "name": "treasuryFeeBps",
-            "type": "u16"
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
           }
         ]
       }
@@ -290,7 +1924,7 @@ export type Economy = {
     {
       "name": "configUpdated",
       "docs": [
-        "Fee rates changed."
+        "The parameters changed."
       ],
       "type": {
         "kind": "struct",
@@ -300,12 +1934,380 @@ export type Economy = {
             "type": "pubkey"
           },
           {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "configParams"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "adminProposed",
+      "docs": [
+        "The admin proposed a successor, who must accept."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAdmin",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "adminAccepted",
+      "docs": [
+        "The proposed admin accepted and is now the admin."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "admin",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "pauseSet",
+      "docs": [
+        "Deposits were paused or resumed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "paused",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "mintsSet",
+      "docs": [
+        "The mints were set: created by the program or adopted."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mode",
+            "type": {
+              "defined": {
+                "name": "mintMode"
+              }
+            }
+          },
+          {
+            "name": "ubcMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "computeMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "ubcDecimals",
+            "type": "u8"
+          },
+          {
+            "name": "computeDecimals",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ubcGenesisMinted",
+      "docs": [
+        "The fixed $UBC supply was minted and the mint authority removed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "supply",
+            "type": "u64"
+          },
+          {
+            "name": "destination",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeDeposited",
+      "docs": [
+        "$UBC was staked into a new position."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "positionId",
+            "type": "u64"
+          },
+          {
+            "name": "tier",
+            "type": {
+              "defined": {
+                "name": "tier"
+              }
+            }
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "rate",
+            "type": "u64"
+          },
+          {
+            "name": "startTs",
+            "type": "i64"
+          },
+          {
+            "name": "lockupEndTs",
+            "type": "i64"
+          },
+          {
+            "name": "totalStaked",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "yieldClaimed",
+      "docs": [
+        "Yield was paid."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "claimed",
+            "type": "u64"
+          },
+          {
+            "name": "totalYieldPaid",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeUnlocked",
+      "docs": [
+        "A position stopped earning; it can be withdrawn from `withdrawable_ts`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "unlockedTs",
+            "type": "i64"
+          },
+          {
+            "name": "withdrawableTs",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeWithdrawn",
+      "docs": [
+        "A position was withdrawn and closed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "totalStaked",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "tokensBurned",
+      "docs": [
+        "$COMPUTE was burned."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "totalBurned",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "configParams",
+      "docs": [
+        "The parameters the admin sets, each bounded."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
             "name": "burnBps",
+            "docs": [
+              "Share of each settlement burned, in basis points (at most 1000)."
+            ],
             "type": "u16"
           },
           {
             "name": "treasuryFeeBps",
+            "docs": [
+              "Share of each settlement paid to the treasury, in basis points (at most 1000)."
+            ],
             "type": "u16"
+          },
+          {
+            "name": "providerMinCollateral",
+            "docs": [
+              "Least $UBC collateral a provider must hold, in base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "unlockCooldown",
+            "docs": [
+              "Seconds between unlocking a flexible stake (or collateral) and withdrawing it (at most 30 days)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "tierLockups",
+            "docs": [
+              "Lockup of each tier in seconds: flexible (must be 0), then up to five years."
+            ],
+            "type": {
+              "array": [
+                "i64",
+                4
+              ]
+            }
+          },
+          {
+            "name": "tierRates",
+            "docs": [
+              "Yield of each tier, in $COMPUTE base units per day per 1,000 whole $UBC."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "mintMode",
+      "docs": [
+        "Where $UBC and $COMPUTE come from."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "unset"
+          },
+          {
+            "name": "programMints"
+          },
+          {
+            "name": "existingMints"
+          }
+        ]
+      }
+    },
+    {
+      "name": "tier",
+      "docs": [
+        "Lockup tiers; their lockups and yield rates live in the config."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "flexible"
+          },
+          {
+            "name": "days90"
+          },
+          {
+            "name": "days165"
+          },
+          {
+            "name": "days365"
           }
         ]
       }

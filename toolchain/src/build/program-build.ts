@@ -77,7 +77,7 @@ export async function buildProgram(options: ProgramBuildOptions): Promise<Progra
   await runStep('opt', path.join(tools.llvmBin, 'opt'), ['-passes=always-inline,globaldce', '-S', fixed, '-o', optimised]);
   findUnsupported(await readFile(optimised, 'utf8'));
   const llc = await run(path.join(tools.llvmBin, 'llc'), [
-    '-march=bpfel', '-mcpu=v2', '-O2', '-bpf-stack-size=4096', '-function-sections', '-data-sections', '-filetype=obj', optimised, '-o', object,
+    '-march=bpfel', '-mcpu=v2', '-mattr=+allows-misaligned-mem-access', '-O2', '-bpf-stack-size=4096', '-function-sections', '-data-sections', '-filetype=obj', optimised, '-o', object,
   ]);
   if (llc.code !== 0) throw explainLlcError(llc.stderr) ?? new BuildStepError('llc', llc.stderr);
   const { so, report } = linkSbpf([{ name: `${options.crate}.o`, bytes: await readFile(object) }], {

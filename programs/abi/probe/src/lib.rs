@@ -4,7 +4,8 @@
 
 pinocchio::address::declare_id!("ProbeAbi11111111111111111111111111111111111");
 
-use spicetime_abi::cpi::{create_pda_account, token_transfer_checked};
+use spicetime_abi::cpi::{create_pda_account, NewAccount};
+use spicetime_abi::token::{transfer_checked, TokenMove};
 use spicetime_abi::prelude::*;
 
 spicetime_abi::instruction! {
@@ -27,7 +28,8 @@ spicetime_abi::instruction! {
 fn vault_transfer(ix: VaultTransfer, _program_id: &Address) -> ProgramResult {
     let bump = [ix.vault_authority.bump];
     let seeds = [Seed::from(b"vault"), Seed::from(&bump)];
-    token_transfer_checked(&ix.token_program, &ix.vault, &ix.mint, &ix.destination, &ix.vault_authority, ix.amount, ix.decimals, &seeds)
+    let transfer = TokenMove { token_program: &ix.token_program, from: &ix.vault, mint: &ix.mint, to: &ix.destination, authority: &ix.vault_authority };
+    transfer_checked(&transfer, ix.amount, ix.decimals, &seeds)
 }
 
 spicetime_abi::instruction! {
@@ -47,7 +49,7 @@ spicetime_abi::instruction! {
 fn item_create(ix: ItemCreate, program_id: &Address) -> ProgramResult {
     let bump = [ix.item.bump];
     let seeds = [Seed::from(b"item"), Seed::from(ix.owner.address().as_ref()), Seed::from(&bump)];
-    create_pda_account(&ix.owner, &ix.item, ix.space as usize, program_id, &seeds)
+    create_pda_account(&NewAccount { payer: &ix.owner, account: &ix.item, space: ix.space as usize, owner: program_id }, &seeds)
 }
 
 spicetime_abi::program_errors! {
@@ -67,5 +69,6 @@ spicetime_abi::program! {
     }
     accounts []
     events []
+    types []
     errors ProbeError;
 }

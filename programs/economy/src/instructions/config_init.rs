@@ -1,9 +1,9 @@
-use spicetime_abi::cpi::create_pda_account;
+use spicetime_abi::cpi::{create_pda_account, NewAccount};
 use spicetime_abi::prelude::*;
 
 use crate::events::ConfigInitialized;
 use crate::seeds::CONFIG_SEED;
-use crate::state::Config;
+use crate::state::{Config, ConfigParams};
 
 spicetime_abi::instruction! {
     /// Creates the economy configuration; the signer becomes its admin.
@@ -19,10 +19,8 @@ spicetime_abi::instruction! {
         args {
             /// Where treasury fees go.
             treasury: Address,
-            /// Burn rate in basis points (at most 1000).
-            burn_bps: u16,
-            /// Treasury fee in basis points (at most 1000).
-            treasury_fee_bps: u16,
+            /// The bounded parameters.
+            params: ConfigParams,
         }
     }
 }
@@ -31,26 +29,14 @@ pub fn process(mut ix: ConfigInit, program_id: &Address) -> ProgramResult {
     if !ix.config.owned_by(&SYSTEM_PROGRAM_ID) || !ix.config.is_data_empty() {
         return Err(fail_account(AnchorErrorCode::AccountDiscriminatorAlreadySet, "config"));
     }
-    let mut config = Config {
-        admin: *ix.admin.address(),
-        treasury: ix.treasury,
-        burn_bps: 0,
-        treasury_fee_bps: 0,
-        bump: ix.config.bump,
-    };
-    config.set_rates(ix.burn_bps, ix.treasury_fee_bps)?;
+    ix.params.check()?;
+    let config = Config { admin: *ix.admin.address(), treasury: ix.treasury, params: ix.params, bump: ix.config.bump, ..Config::default() };
 
     let bump = [ix.config.bump];
     let seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump)];
-    create_pda_account(&ix.admin, &ix.config, Config::SPACE, program_id, &seeds)?;
+    create_pda_account(&NewAccount { payer: &ix.admin, account: &ix.config, space: Config::SPACE, owner: program_id }, &seeds)?;
     config.save(&mut ix.config)?;
 
-    ConfigInitialized {
-        admin: config.admin,
-        treasury: config.treasury,
-        burn_bps: config.burn_bps,
-        treasury_fee_bps: config.treasury_fee_bps,
-    }
-    .emit();
+    ConfigInitialized { admin: config.admin, treasury: config.treasury, params: config.params }.emit();
     Ok(())
 }

@@ -1,38 +1,32 @@
-use spicetime_abi::pda::check_stored_bump;
 use spicetime_abi::prelude::*;
 
-use crate::errors::EconomyError;
 use crate::events::ConfigUpdated;
 use crate::seeds::CONFIG_SEED;
-use crate::state::Config;
+use crate::state::{Config, ConfigParams};
 
 spicetime_abi::instruction! {
-    /// Changes the burn and treasury fee rates.
+    /// Replaces the bounded parameters.
     pub struct ConfigUpdate = "config_update" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
             config: [writable] seeds({CONFIG_SEED}),
-            /// 1. [signer] The configured admin.
+            /// 1. [signer] The admin.
             admin: [signer],
         }
         args {
-            /// New burn rate in basis points (at most 1000).
-            burn_bps: u16,
-            /// New treasury fee in basis points (at most 1000).
-            treasury_fee_bps: u16,
+            /// The new parameters.
+            params: ConfigParams,
         }
     }
 }
 
 pub fn process(mut ix: ConfigUpdate, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load(&ix.config, program_id, "config")?;
-    check_stored_bump(&ix.config, config.bump, "config")?;
-    if ix.admin.address() != &config.admin {
-        return Err(EconomyError::AdminMismatch.into());
-    }
-    config.set_rates(ix.burn_bps, ix.treasury_fee_bps)?;
+    let mut config = Config::load_checked(&ix.config, program_id)?;
+    config.check_admin(ix.admin.address())?;
+    ix.params.check()?;
+    config.params = ix.params;
     config.save(&mut ix.config)?;
 
-    ConfigUpdated { admin: config.admin, burn_bps: config.burn_bps, treasury_fee_bps: config.treasury_fee_bps }.emit();
+    ConfigUpdated { admin: config.admin, params: config.params }.emit();
     Ok(())
 }

@@ -1,5 +1,7 @@
-//! Program accounts, one file each.
+//! Program accounts and the types they hold, one file each.
 
 mod config;
+mod position;
 
-pub use config::Config;
+pub use config::{Config, ConfigParams, MintMode, MAX_BURN_BPS, MAX_TREASURY_FEE_BPS};
+pub use position::{Position, Tier};

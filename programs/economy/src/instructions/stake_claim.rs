@@ -1,0 +1,73 @@
+use pinocchio::sysvars::{clock::Clock, Sysvar};
+use spicetime_abi::prelude::*;
+use spicetime_abi::token::{self, TokenAccount, TokenMove};
+
+use crate::errors::EconomyError;
+use crate::events::YieldClaimed;
+use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, POSITION_SEED, REWARDS_VAULT_SEED};
+use crate::state::{Config, MintMode, Position};
+
+spicetime_abi::instruction! {
+    /// Pays a position's earned yield in $COMPUTE: minted by the program's PDA when it holds the
+    /// mint, otherwise from the rewards vault — all of it or nothing.
+    pub struct StakeClaim = "stake_claim" {
+        accounts {
+            /// 0. [writable] The config PDA `["config"]`.
+            config: [writable] seeds({CONFIG_SEED}),
+            /// 1. [signer] The position's owner.
+            owner: [signer],
+            /// 2. [writable] The position PDA `["position", owner, position_id]`.
+            position: [writable] seeds({POSITION_SEED}, owner, [position_id]),
+            /// 3. [writable] The $COMPUTE token account paid.
+            destination: [writable],
+            /// 4. [writable] $COMPUTE.
+            compute_mint: [writable],
+            /// 5. [] The program's authority PDA `["authority"]`.
+            authority: [] seeds({AUTHORITY_SEED}),
+            /// 6. [writable] The rewards vault PDA `["rewards_vault"]` (existing-mint mode; unused otherwise).
+            rewards_vault: [writable] seeds({REWARDS_VAULT_SEED}),
+            /// 7. [] $COMPUTE's token program.
+            token_program: [],
+        }
+        args {
+            position_id: u64,
+        }
+    }
+}
+
+pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
+    let mut config = Config::load_checked(&ix.config, program_id)?;
+    config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
+    let mut position = Position::load(&ix.position, program_id, "position")?;
+    spicetime_abi::pda::check_stored_bump(&ix.position, position.bump, "position")?;
+    TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
+
+    let now = Clock::get()?.unix_timestamp;
+    let amount = position.claimable(now, config.ubc_decimals)?;
+    position.claimed = position.claimed.checked_add(amount).ok_or(EconomyError::ArithmeticOverflow)?;
+    config.total_yield_paid = config.total_yield_paid.checked_add(amount).ok_or(EconomyError::ArithmeticOverflow)?;
+
+    if amount > 0 {
+        let bump = [ix.authority.bump];
+        let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
+        let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
+        match config.mint_mode {
+            MintMode::ProgramMints => token::mint_to_checked(&payout, amount, config.compute_decimals, &seeds)?,
+            MintMode::ExistingMints => {
+                let vault = TokenAccount::load(&ix.rewards_vault, &ix.token_program, "rewards_vault")?
+                    .check_mint(&config.compute_mint, "rewards_vault")?
+                    .check_owner(ix.authority.address(), "rewards_vault")?;
+                if vault.amount < amount {
+                    return Err(EconomyError::RewardsVaultInsufficient.into());
+                }
+                token::transfer_checked(&payout, amount, config.compute_decimals, &seeds)?
+            }
+            MintMode::Unset => return Err(EconomyError::MintsNotSet.into()),
+        }
+    }
+    position.save(&mut ix.position)?;
+    config.save(&mut ix.config)?;
+
+    YieldClaimed { owner: position.owner, position: *ix.position.address(), amount, claimed: position.claimed, total_yield_paid: config.total_yield_paid }.emit();
+    Ok(())
+}

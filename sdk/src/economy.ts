@@ -1,0 +1,107 @@
+import { BN, type IdlAccounts, type IdlTypes, type Program } from '@coral-xyz/anchor';
+import type { PublicKey } from '@solana/web3.js';
+import type { Economy } from './idl/economy.ts';
+import { economyAddresses, positionAddress } from './pda.ts';
+
+/** The economy configuration as the Anchor client decodes it. */
+export type EconomyConfig = IdlAccounts<Economy>['config'];
+/** A stake position as the Anchor client decodes it. */
+export type StakePosition = IdlAccounts<Economy>['position'];
+/** The admin's bounded parameters. */
+export type ConfigParams = IdlTypes<Economy>['configParams'];
+/** Lockup tiers, in the Anchor client's enum form. */
+export const TIERS = {
+  flexible: { flexible: {} },
+  days90: { days90: {} },
+  days165: { days165: {} },
+  days365: { days365: {} },
+} as const;
+/** A lockup tier. */
+export type TierName = keyof typeof TIERS;
+
+const DAY = 86_400;
+
+/**
+ * The tokenomics defaults: burn 0.5%, treasury fee 1%, a one-day unlock cooldown, and tiers of
+ * flexible / 90 / 165 / 365 days paying 0 / 0.3 / 0.5 / 1 $COMPUTE per day per 1,000 $UBC.
+ */
+export function defaultParams(computeDecimals: number, providerMinCollateral = new BN(0)): ConfigParams {
+  const compute = (fraction: number) => new BN(Math.round(fraction * 1000)).mul(new BN(10).pow(new BN(computeDecimals))).div(new BN(1000));
+  return {
+    burnBps: 50,
+    treasuryFeeBps: 100,
+    providerMinCollateral,
+    unlockCooldown: new BN(DAY),
+    tierLockups: [new BN(0), new BN(90 * DAY), new BN(165 * DAY), new BN(365 * DAY)],
+    tierRates: [compute(0), compute(0.3), compute(0.5), compute(1)],
+  };
+}
+
+/**
+ * Typed calls of the economy program. Anchor resolves the PDAs from the IDL; these fill in the
+ * rest (mints, vaults, token programs) from the on-chain config.
+ */
+export class EconomyClient {
+  readonly addresses: ReturnType<typeof economyAddresses>;
+
+  constructor(readonly program: Program<Economy>) {
+    this.addresses = economyAddresses(program.programId);
+  }
+
+  /** The configuration, or null before `config_init`. */
+  fetchConfig(): Promise<EconomyConfig | null> {
+    return this.program.account.config.fetchNullable(this.addresses.config);
+  }
+
+  /** A stake position, or null when it does not exist (never made, or withdrawn). */
+  fetchPosition(owner: PublicKey, positionId: bigint | number): Promise<StakePosition | null> {
+    return this.program.account.position.fetchNullable(positionAddress(owner, positionId, this.program.programId));
+  }
+
+  private async config(): Promise<EconomyConfig> {
+    const config = await this.fetchConfig();
+    if (!config) throw new Error('the economy config does not exist yet');
+    return config;
+  }
+
+  /** Stakes `amount` $UBC base units from `source` into position `positionId` of `tier`. */
+  async stakeDeposit(a: { owner: PublicKey; source: PublicKey; positionId: bigint | number; tier: TierName; amount: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .stakeDeposit(new BN(a.positionId.toString()), TIERS[a.tier], new BN(a.amount.toString()))
+      .accounts({ owner: a.owner, source: a.source, ubcMint: config.ubcMint, tokenProgram: config.ubcTokenProgram })
+      .rpc();
+  }
+
+  /** Pays position `positionId`'s earned yield to the $COMPUTE account `destination`. */
+  async stakeClaim(a: { owner: PublicKey; destination: PublicKey; positionId: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .stakeClaim(new BN(a.positionId.toString()))
+      .accounts({ owner: a.owner, destination: a.destination, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+      .rpc();
+  }
+
+  /** Stops position `positionId` earning so it can be withdrawn. */
+  stakeUnlock(a: { owner: PublicKey; positionId: bigint | number }) {
+    return this.program.methods.stakeUnlock(new BN(a.positionId.toString())).accounts({ owner: a.owner }).rpc();
+  }
+
+  /** Returns an unlocked position's $UBC to `destination` and closes it. */
+  async stakeWithdraw(a: { owner: PublicKey; destination: PublicKey; positionId: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .stakeWithdraw(new BN(a.positionId.toString()))
+      .accounts({ owner: a.owner, destination: a.destination, ubcMint: config.ubcMint, tokenProgram: config.ubcTokenProgram })
+      .rpc();
+  }
+
+  /** Burns `amount` $COMPUTE base units from the owner's account `source`. */
+  async tokenBurn(a: { owner: PublicKey; source: PublicKey; amount: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .tokenBurn(new BN(a.amount.toString()))
+      .accounts({ owner: a.owner, source: a.source, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+      .rpc();
+  }
+}
