@@ -65,9 +65,9 @@ export class EconomyFixture {
     return { ubcMint, computeMint, tokenProgram, mintAuthority };
   }
 
-  /** A funded keypair with its own Anchor client. */
-  user(lamports = 10_000_000_000n) {
-    const keypair = Keypair.generate();
+  /** A funded keypair with its own Anchor client; from `seed` (1-255) when given, for repeatable PDAs. */
+  user(lamports = 10_000_000_000n, seed?: number) {
+    const keypair = seed === undefined ? Keypair.generate() : Keypair.fromSeed(new Uint8Array(32).fill(seed));
     this.provider.svm.airdrop(address(keypair.publicKey.toBase58()), lamports as never);
     const provider = new LiteSvmProvider(this.provider.svm, walletOf(keypair));
     const program = economyProgram(provider);

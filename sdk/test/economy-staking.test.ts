@@ -145,7 +145,46 @@ for (const mode of ['program mints', 'existing mints'] as const) {
         .accounts({ owner: thief.publicKey })
         .instruction();
       ix.keys[2]!.pubkey = positionAddress(staker.publicKey, 1);
-      await expectAnchorError(() => thief.provider.execute(new Transaction().add(ix)), 'ConstraintSeeds', 2006);
+      await expectAnchorError(() => thief.provider.execute(new Transaction().add(ix)), 'PositionOwnerMismatch', 6021);
+    });
+
+    it('refuses a vault or authority other than the ones the config stored', async () => {
+      fundRewards(1_000n * WHOLE);
+      await deposit(1, 'flexible', 100n * WHOLE);
+      const decoy = f.tokenAccount(staker.publicKey, ubcMint);
+      // A deposit into a token account the staker controls instead of the vault
+      const ix = await staker.program.methods
+        .stakeDeposit(new BN(2), { flexible: {} }, new BN(1))
+        .accounts({ owner: staker.publicKey, source: ubc, ubcMint, tokenProgram: (await f.client.fetchConfig())!.ubcTokenProgram })
+        .instruction();
+      ix.keys[4]!.pubkey = decoy;
+      await expectAnchorError(() => staker.provider.execute(new Transaction().add(ix)), 'ConstraintAddress', 2012);
+      // A withdrawal signed by a look-alike authority
+      await unlock(1);
+      f.warp(DAY);
+      const w = await staker.program.methods
+        .stakeWithdraw(new BN(1))
+        .accounts({ owner: staker.publicKey, destination: ubc, ubcMint, tokenProgram: (await f.client.fetchConfig())!.ubcTokenProgram })
+        .instruction();
+      w.keys[6]!.pubkey = staker.publicKey;
+      await expectAnchorError(() => staker.provider.execute(new Transaction().add(w)), 'ConstraintAddress', 2012);
+    });
+
+    it('signs with the stored canonical bump: a forged bump cannot move the vault', async () => {
+      await deposit(1, 'flexible', 100n * WHOLE);
+      await unlock(1);
+      f.warp(DAY);
+      // Given a config whose stored authority bump is not the canonical one
+      const configKey = f.client.addresses.config;
+      const raw = f.provider.svm.getAccount(address(configKey.toBase58()));
+      if (!raw.exists) throw new Error('no config');
+      const data = Uint8Array.from(raw.data);
+      const bumpOffset = authorityBumpOffset(data, f.client.addresses.authority);
+      data[bumpOffset] = (data[bumpOffset]! + 255) % 256;
+      f.provider.svm.setAccount({ ...raw, data, space: BigInt(data.length) });
+      // Then the vault cannot be signed for, and nothing moves
+      await expect(withdraw(1)).rejects.toThrow(/signer|privilege|seeds/i);
+      expect(await f.balance(f.client.addresses.stakeVault)).toBe(100n * WHOLE);
     });
 
     it('refuses a source of another mint, another owner, or zero', async () => {
@@ -210,3 +249,12 @@ describe('staking yield from a rewards vault (existing mints)', () => {
     expect(await f.balance(compute)).toBe(300_000_000n);
   });
 });
+
+/** Where the authority bump sits in config data: the byte after the stored authority address. */
+function authorityBumpOffset(data: Uint8Array, authority: PublicKey): number {
+  const key = authority.toBytes();
+  for (let i = 8; i + 32 < data.length; i++) {
+    if (key.every((b, j) => data[i + j] === b)) return i + 32;
+  }
+  throw new Error('authority not found in config data');
+}

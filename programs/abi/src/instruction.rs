@@ -18,8 +18,12 @@
 //!     }
 //! }
 //! ```
-//! Accounts with `seeds(...)` become [`Pda`](crate::pda::Pda)s (the canonical bump in `.bump`);
-//! a seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`), the name of another
+//! Accounts with `seeds(...)` are derived on chain and become [`Pda`](crate::pda::Pda)s (the
+//! canonical bump in `.bump`): for accounts an instruction creates or signs for. `pda(...)` only
+//! tells clients the seeds (Anchor resolves the address from the IDL) and costs nothing on chain:
+//! for accounts the handler authenticates otherwise — a program account by its owner and
+//! discriminator (the program creates each type only at its canonical PDA) and its stored keys,
+//! a signer PDA or vault by the address stored at creation. A seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`), the name of another
 //! account of the instruction, or an integer argument in brackets (`[position_id]`, little-endian).
 
 /// Declares an instruction; see the [module docs](self).
@@ -31,7 +35,7 @@ macro_rules! instruction {
             accounts {
                 $(
                     $(#[doc = $adoc:literal])*
-                    $acc:ident : [$($flag:ident),*] $(seeds($($seed:tt),+))? $(address($addr:path))?
+                    $acc:ident : [$($flag:ident),*] $(seeds($($seed:tt),+))? $(pda($($pda:tt),+))? $(address($addr:path))?
                 ),* $(,)?
             }
             args { $( $(#[doc = $fdoc:literal])* $arg:ident : $aty:ty ),* $(,)? }
@@ -97,6 +101,7 @@ macro_rules! instruction {
                             #[allow(unused_mut)]
                             let mut seeds: Option<std::vec::Vec<std::string::String>> = None;
                             $( seeds = Some(std::vec![$($crate::__seed_idl!($seed)),+]); )?
+                            $( seeds = Some(std::vec![$($crate::__seed_idl!($pda)),+]); )?
                             seeds
                         },
                         {

@@ -1806,6 +1806,34 @@ export type Economy = {
             "type": "u64"
           },
           {
+            "name": "authority",
+            "docs": [
+              "The program's authority PDA `[\"authority\"]` (vault owner, $COMPUTE mint authority)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "authorityBump",
+            "docs": [
+              "Its canonical bump, used to sign."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "stakeVault",
+            "docs": [
+              "The stake vault ($UBC) PDA `[\"stake_vault\"]`."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "rewardsVault",
+            "docs": [
+              "The rewards vault ($COMPUTE) PDA `[\"rewards_vault\"]`; all zeros with program mints."
+            ],
+            "type": "pubkey"
+          },
+          {
             "name": "bump",
             "docs": [
               "Canonical bump of the config PDA."

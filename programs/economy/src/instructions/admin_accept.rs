@@ -10,7 +10,7 @@ spicetime_abi::instruction! {
     pub struct AdminAccept = "admin_accept" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The proposed admin.
             pending_admin: [signer],
         }
@@ -19,7 +19,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: AdminAccept, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     if config.pending_admin == Address::default() || ix.pending_admin.address() != &config.pending_admin {
         return Err(EconomyError::PendingAdminMismatch.into());
     }

@@ -9,7 +9,7 @@ spicetime_abi::instruction! {
     pub struct AdminPropose = "admin_propose" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The admin.
             admin: [signer],
         }
@@ -21,7 +21,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: AdminPropose, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     config.pending_admin = ix.pending_admin;
     config.save(&mut ix.config)?;

@@ -13,7 +13,7 @@ spicetime_abi::instruction! {
     pub struct MintsAdopt = "mints_adopt" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [writable, signer] The admin, who pays the rent.
             admin: [writable, signer],
             /// 2. [] The program's authority PDA `["authority"]`, owner of both vaults.
@@ -38,7 +38,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: MintsAdopt, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::Unset {
         return Err(EconomyError::MintsAlreadySet.into());
@@ -64,6 +64,10 @@ pub fn process(mut ix: MintsAdopt, program_id: &Address) -> ProgramResult {
     config.compute_token_program = *ix.compute_token_program.address();
     config.ubc_decimals = ubc.decimals;
     config.compute_decimals = compute.decimals;
+    config.authority = authority;
+    config.authority_bump = ix.authority.bump;
+    config.stake_vault = *ix.stake_vault.address();
+    config.rewards_vault = *ix.rewards_vault.address();
     config.save(&mut ix.config)?;
 
     MintsSet {

@@ -14,7 +14,7 @@ spicetime_abi::instruction! {
     pub struct MintsCreate = "mints_create" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [writable, signer] The admin, who pays the rent.
             admin: [writable, signer],
             /// 2. [] The program's authority PDA `["authority"]`.
@@ -38,7 +38,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: MintsCreate, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::Unset {
         return Err(EconomyError::MintsAlreadySet.into());
@@ -63,6 +63,9 @@ pub fn process(mut ix: MintsCreate, program_id: &Address) -> ProgramResult {
     config.compute_token_program = token_program;
     config.ubc_decimals = ix.ubc_decimals;
     config.compute_decimals = ix.compute_decimals;
+    config.authority = authority;
+    config.authority_bump = ix.authority.bump;
+    config.stake_vault = *ix.stake_vault.address();
     config.save(&mut ix.config)?;
 
     MintsSet {

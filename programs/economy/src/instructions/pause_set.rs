@@ -9,7 +9,7 @@ spicetime_abi::instruction! {
     pub struct PauseSetIx = "pause_set" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The admin.
             admin: [signer],
         }
@@ -20,7 +20,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: PauseSetIx, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     config.paused = ix.paused;
     config.save(&mut ix.config)?;

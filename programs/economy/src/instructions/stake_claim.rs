@@ -13,19 +13,19 @@ spicetime_abi::instruction! {
     pub struct StakeClaim = "stake_claim" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The position's owner.
             owner: [signer],
             /// 2. [writable] The position PDA `["position", owner, position_id]`.
-            position: [writable] seeds({POSITION_SEED}, owner, [position_id]),
+            position: [writable] pda({POSITION_SEED}, owner, [position_id]),
             /// 3. [writable] The $COMPUTE token account paid.
             destination: [writable],
             /// 4. [writable] $COMPUTE.
             compute_mint: [writable],
             /// 5. [] The program's authority PDA `["authority"]`.
-            authority: [] seeds({AUTHORITY_SEED}),
+            authority: [] pda({AUTHORITY_SEED}),
             /// 6. [writable] The rewards vault PDA `["rewards_vault"]` (existing-mint mode; unused otherwise).
-            rewards_vault: [writable] seeds({REWARDS_VAULT_SEED}),
+            rewards_vault: [writable] pda({REWARDS_VAULT_SEED}),
             /// 7. [] $COMPUTE's token program.
             token_program: [],
         }
@@ -36,10 +36,10 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
-    let mut position = Position::load(&ix.position, program_id, "position")?;
-    spicetime_abi::pda::check_stored_bump(&ix.position, position.bump, "position")?;
+    Config::check_stored(&ix.authority, &config.authority, "authority")?;
+    let mut position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
 
     let now = Clock::get()?.unix_timestamp;
@@ -48,12 +48,13 @@ pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
     config.total_yield_paid = config.total_yield_paid.checked_add(amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
     if amount > 0 {
-        let bump = [ix.authority.bump];
+        let bump = [config.authority_bump];
         let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
         let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
         match config.mint_mode {
             MintMode::ProgramMints => token::mint_to_checked(&payout, amount, config.compute_decimals, &seeds)?,
             MintMode::ExistingMints => {
+                Config::check_stored(&ix.rewards_vault, &config.rewards_vault, "rewards_vault")?;
                 let vault = TokenAccount::load(&ix.rewards_vault, &ix.token_program, "rewards_vault")?
                     .check_mint(&config.compute_mint, "rewards_vault")?
                     .check_owner(ix.authority.address(), "rewards_vault")?;

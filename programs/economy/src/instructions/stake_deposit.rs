@@ -13,7 +13,7 @@ spicetime_abi::instruction! {
     pub struct StakeDeposit = "stake_deposit" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [writable, signer] The staker, who pays the position's rent.
             owner: [writable, signer],
             /// 2. [writable] The position PDA `["position", owner, position_id]`, created here.
@@ -21,7 +21,7 @@ spicetime_abi::instruction! {
             /// 3. [writable] The staker's $UBC token account.
             source: [writable],
             /// 4. [writable] The stake vault PDA `["stake_vault"]`.
-            stake_vault: [writable] seeds({STAKE_VAULT_SEED}),
+            stake_vault: [writable] pda({STAKE_VAULT_SEED}),
             /// 5. [] $UBC.
             ubc_mint: [],
             /// 6. [] $UBC's token program.
@@ -40,10 +40,11 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeDeposit, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_not_paused()?;
     config.check_mints_set()?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
+    Config::check_stored(&ix.stake_vault, &config.stake_vault, "stake_vault")?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }

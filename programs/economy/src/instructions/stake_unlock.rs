@@ -12,11 +12,11 @@ spicetime_abi::instruction! {
     pub struct StakeUnlock = "stake_unlock" {
         accounts {
             /// 0. [] The config PDA `["config"]`.
-            config: [] seeds({CONFIG_SEED}),
+            config: [] pda({CONFIG_SEED}),
             /// 1. [signer] The position's owner.
             owner: [signer],
             /// 2. [writable] The position PDA `["position", owner, position_id]`.
-            position: [writable] seeds({POSITION_SEED}, owner, [position_id]),
+            position: [writable] pda({POSITION_SEED}, owner, [position_id]),
         }
         args {
             position_id: u64,
@@ -25,9 +25,8 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeUnlock, program_id: &Address) -> ProgramResult {
-    let config = Config::load_checked(&ix.config, program_id)?;
-    let mut position = Position::load(&ix.position, program_id, "position")?;
-    spicetime_abi::pda::check_stored_bump(&ix.position, position.bump, "position")?;
+    let config = Config::read(&ix.config, program_id)?;
+    let mut position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     if position.unlocked_ts != 0 {
         return Err(EconomyError::CannotUnlockTwice.into());
     }

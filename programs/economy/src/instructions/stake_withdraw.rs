@@ -13,19 +13,19 @@ spicetime_abi::instruction! {
     pub struct StakeWithdraw = "stake_withdraw" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [writable, signer] The position's owner, who gets the rent back.
             owner: [writable, signer],
             /// 2. [writable] The position PDA `["position", owner, position_id]`, closed here.
-            position: [writable] seeds({POSITION_SEED}, owner, [position_id]),
+            position: [writable] pda({POSITION_SEED}, owner, [position_id]),
             /// 3. [writable] The $UBC token account paid.
             destination: [writable],
             /// 4. [writable] The stake vault PDA `["stake_vault"]`.
-            stake_vault: [writable] seeds({STAKE_VAULT_SEED}),
+            stake_vault: [writable] pda({STAKE_VAULT_SEED}),
             /// 5. [] $UBC.
             ubc_mint: [],
             /// 6. [] The program's authority PDA `["authority"]`, owner of the vault.
-            authority: [] seeds({AUTHORITY_SEED}),
+            authority: [] pda({AUTHORITY_SEED}),
             /// 7. [] $UBC's token program.
             token_program: [],
         }
@@ -36,10 +36,11 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    let position = Position::load(&ix.position, program_id, "position")?;
-    spicetime_abi::pda::check_stored_bump(&ix.position, position.bump, "position")?;
+    Config::check_stored(&ix.stake_vault, &config.stake_vault, "stake_vault")?;
+    Config::check_stored(&ix.authority, &config.authority, "authority")?;
+    let position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     if position.unlocked_ts == 0 {
         return Err(EconomyError::StakeNotUnlocked.into());
     }
@@ -54,7 +55,7 @@ pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.ubc_mint, "destination")?;
     config.total_staked = config.total_staked.checked_sub(position.amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
-    let bump = [ix.authority.bump];
+    let bump = [config.authority_bump];
     let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
     token::transfer_checked(&payout, position.amount, config.ubc_decimals, &seeds)?;

@@ -11,7 +11,7 @@ spicetime_abi::instruction! {
     pub struct TokenBurn = "token_burn" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The owner of the tokens.
             owner: [signer],
             /// 2. [writable] The owner's $COMPUTE token account.
@@ -28,7 +28,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: TokenBurn, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());

@@ -12,11 +12,11 @@ spicetime_abi::instruction! {
     pub struct UbcGenesis = "ubc_genesis" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] pda({CONFIG_SEED}),
             /// 1. [signer] The admin.
             admin: [signer],
             /// 2. [] The program's authority PDA `["authority"]`, $UBC's mint authority until now.
-            authority: [] seeds({AUTHORITY_SEED}),
+            authority: [] pda({AUTHORITY_SEED}),
             /// 3. [writable] $UBC.
             ubc_mint: [writable],
             /// 4. [writable] The $UBC token account receiving the supply.
@@ -32,7 +32,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: UbcGenesis, program_id: &Address) -> ProgramResult {
-    let mut config = Config::load_checked(&ix.config, program_id)?;
+    let mut config = Config::read(&ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::ProgramMints {
         return Err(EconomyError::MintModeMismatch.into());
@@ -41,12 +41,13 @@ pub fn process(mut ix: UbcGenesis, program_id: &Address) -> ProgramResult {
         return Err(EconomyError::CannotMintGenesisTwice.into());
     }
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
+    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     if ix.supply == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.ubc_mint, "destination")?;
 
-    let bump = [ix.authority.bump];
+    let bump = [config.authority_bump];
     let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     let mint_to = TokenMove { token_program: &ix.token_program, from: &ix.destination, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
     token::mint_to_checked(&mint_to, ix.supply, config.ubc_decimals, &seeds)?;

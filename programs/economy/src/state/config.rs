@@ -108,18 +108,30 @@ spicetime_abi::account! {
         total_burned: u64,
         /// $COMPUTE paid as staking yield, all time.
         total_yield_paid: u64,
+        /// The program's authority PDA `["authority"]` (vault owner, $COMPUTE mint authority).
+        authority: Address,
+        /// Its canonical bump, used to sign.
+        authority_bump: u8,
+        /// The stake vault ($UBC) PDA `["stake_vault"]`.
+        stake_vault: Address,
+        /// The rewards vault ($COMPUTE) PDA `["rewards_vault"]`; all zeros with program mints.
+        rewards_vault: Address,
         /// Canonical bump of the config PDA.
         bump: u8,
     }
 }
 
 impl Config {
-    /// Reads the config PDA and re-checks its stored bump against the canonical one.
-    pub fn load_checked(pda: &spicetime_abi::pda::Pda, program_id: &Address) -> Result<Self, ProgramError> {
+    /// Reads the config. Its owner and discriminator authenticate it: `config_init` creates the
+    /// one `Config` there is, at its canonical PDA.
+    pub fn read(view: &pinocchio::AccountView, program_id: &Address) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
-        let config = Self::load(pda, program_id, "config")?;
-        spicetime_abi::pda::check_stored_bump(pda, config.bump, "config")?;
-        Ok(config)
+        Self::load(view, program_id, "config")
+    }
+
+    /// Fails unless `view` is the account stored at `stored` (the authority or a vault).
+    pub fn check_stored(view: &pinocchio::AccountView, stored: &Address, name: &str) -> Result<(), ProgramError> {
+        spicetime_abi::account::check_address(view, stored, name)
     }
 
     /// Fails unless `signer` is the admin.
@@ -208,6 +220,6 @@ mod tests {
     #[test]
     fn layout_is_discriminator_then_borsh_fields() {
         let params_size = 2 + 2 + 8 + 8 + 4 * 8 + 4 * 8;
-        assert_eq!(Config::SPACE, 8 + 3 * 32 + params_size + 1 + 1 + 4 * 32 + 1 + 1 + 1 + 3 * 8 + 1);
+        assert_eq!(Config::SPACE, 8 + 3 * 32 + params_size + 1 + 1 + 4 * 32 + 1 + 1 + 1 + 3 * 8 + 32 + 1 + 2 * 32 + 1);
     }
 }

@@ -50,6 +50,18 @@ spicetime_abi::account! {
 }
 
 impl Position {
+    /// Reads a position and checks it is `owner`'s number `position_id`: with its owner and
+    /// discriminator (the program creates positions only at their canonical PDA, storing both),
+    /// that authenticates it as the PDA `["position", owner, position_id]`.
+    pub fn read(view: &pinocchio::AccountView, program_id: &Address, owner: &Address, position_id: u64) -> Result<Self, ProgramError> {
+        use spicetime_abi::account::AccountData;
+        let position = Self::load(view, program_id, "position")?;
+        if &position.owner != owner || position.position_id != position_id {
+            return Err(EconomyError::PositionOwnerMismatch.into());
+        }
+        Ok(position)
+    }
+
     /// All yield earned from the start to `now` (or to the unlock), rounded down:
     /// `amount × rate × seconds / (86,400 × 1,000 × 10^ubc_decimals)`, exact in u128.
     /// Computed from the start each time, so repeated claims never drift.
@@ -62,9 +74,12 @@ impl Position {
             .and_then(|d| d.checked_mul(10u128.checked_pow(ubc_decimals as u32)?))
             .ok_or_else(overflow)?;
         let per_second = (self.amount as u128).checked_mul(self.rate as u128).ok_or_else(overflow)?;
-        // (q·d + r)·s / d = q·s + r·s / d, with r·s < d·s small enough for u128.
-        let whole = (per_second / denominator).checked_mul(seconds).ok_or_else(overflow)?;
-        let part = (per_second % denominator).checked_mul(seconds).ok_or_else(overflow)? / denominator;
+        // (q·d + r)·s / d = q·s + r·s / d, with r·s < d·s small enough for u128. One division
+        // gives q and r (128-bit division is a software loop on SBPF).
+        let q = per_second / denominator;
+        let r = per_second - q * denominator;
+        let whole = q.checked_mul(seconds).ok_or_else(overflow)?;
+        let part = r.checked_mul(seconds).ok_or_else(overflow)? / denominator;
         let total = whole.checked_add(part).ok_or_else(overflow)?;
         u64::try_from(total).map_err(|_| overflow())
     }
