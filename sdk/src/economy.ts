@@ -1,12 +1,14 @@
 import { BN, type IdlAccounts, type IdlTypes, type Program } from '@coral-xyz/anchor';
-import type { PublicKey } from '@solana/web3.js';
+import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { Economy } from './idl/economy.ts';
-import { economyAddresses, positionAddress } from './pda.ts';
+import { collateralAddress, economyAddresses, positionAddress } from './pda.ts';
 
 /** The economy configuration as the Anchor client decodes it. */
 export type EconomyConfig = IdlAccounts<Economy>['config'];
 /** A stake position as the Anchor client decodes it. */
 export type StakePosition = IdlAccounts<Economy>['position'];
+/** A provider's collateral as the Anchor client decodes it. */
+export type CollateralAccount = IdlAccounts<Economy>['collateral'];
 /** The admin's bounded parameters. */
 export type ConfigParams = IdlTypes<Economy>['configParams'];
 /** Lockup tiers, in the Anchor client's enum form. */
@@ -58,6 +60,11 @@ export class EconomyClient {
     return this.program.account.position.fetchNullable(positionAddress(owner, positionId, this.program.programId));
   }
 
+  /** A provider's collateral, or null when it does not exist (never deposited, or all withdrawn). */
+  fetchCollateral(provider: PublicKey): Promise<CollateralAccount | null> {
+    return this.program.account.collateral.fetchNullable(collateralAddress(provider, this.program.programId));
+  }
+
   private async config(): Promise<EconomyConfig> {
     const config = await this.fetchConfig();
     if (!config) throw new Error('the economy config does not exist yet');
@@ -104,4 +111,75 @@ export class EconomyClient {
       .accounts({ owner: a.owner, source: a.source, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
       .rpc();
   }
+
+  /** Adds `amount` $UBC base units from the provider's `source` to its collateral (refused while paused). */
+  async collateralDeposit(a: { provider: PublicKey; source: PublicKey; amount: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .collateralDeposit(new BN(a.amount.toString()))
+      .accounts({ provider: a.provider, source: a.source, ubcMint: config.ubcMint, tokenProgram: config.ubcTokenProgram })
+      .rpc();
+  }
+
+  /** Starts the provider's collateral cooldown (refused while it has open jobs). */
+  collateralUnlock(a: { provider: PublicKey }) {
+    return this.program.methods.collateralUnlock().accounts({ provider: a.provider }).rpc();
+  }
+
+  /**
+   * Returns `amount` of unlocked collateral to `destination` after the cooldown; withdrawing all
+   * of it closes the account. Works while paused; never while the provider has open jobs.
+   */
+  async collateralWithdraw(a: { provider: PublicKey; destination: PublicKey; amount: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .collateralWithdraw(new BN(a.amount.toString()))
+      .accounts({ provider: a.provider, destination: a.destination, ubcMint: config.ubcMint, tokenProgram: config.ubcTokenProgram })
+      .rpc();
+  }
+
+  /**
+   * The marketplace-only instructions, for the marketplace program's callers and tests. Each has
+   * {@link MARKETPLACE_CALLER} as a signer, so it runs only inside a CPI from the marketplace
+   * program signed with that PDA; sent directly it fails.
+   */
+  readonly marketplace = {
+    /** `collateral_lock`: one more open job for `provider`. */
+    collateralLock: (a: { provider: PublicKey }): Promise<TransactionInstruction> =>
+      this.program.methods.collateralLock().accounts({ provider: a.provider }).instruction(),
+
+    /** `collateral_release`: one job fewer for `provider`. */
+    collateralRelease: (a: { provider: PublicKey }): Promise<TransactionInstruction> =>
+      this.program.methods.collateralRelease().accounts({ provider: a.provider }).instruction(),
+
+    /**
+     * `collateral_slash`: `amount` of `provider`'s collateral, `challengerBps` of it to the $UBC
+     * account `challenger`, the rest to the treasury's $UBC account `treasury`.
+     */
+    collateralSlash: async (a: { provider: PublicKey; challenger: PublicKey; treasury: PublicKey; amount: bigint | number; challengerBps: number }): Promise<TransactionInstruction> => {
+      const config = await this.config();
+      return this.program.methods
+        .collateralSlash(new BN(a.amount.toString()), a.challengerBps)
+        .accounts({ provider: a.provider, challenger: a.challenger, treasury: a.treasury, ubcMint: config.ubcMint, tokenProgram: config.ubcTokenProgram })
+        .instruction();
+    },
+
+    /** `reward_pay`: `amount` $COMPUTE base units to the token account `destination`. */
+    rewardPay: async (a: { destination: PublicKey; amount: bigint | number }): Promise<TransactionInstruction> => {
+      const config = await this.config();
+      return this.program.methods
+        .rewardPay(new BN(a.amount.toString()))
+        .accounts({ destination: a.destination, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+        .instruction();
+    },
+
+    /** `settlement_burn`: `amount` $COMPUTE base units from `source`, a token account the marketplace's PDA owns. */
+    settlementBurn: async (a: { source: PublicKey; amount: bigint | number }): Promise<TransactionInstruction> => {
+      const config = await this.config();
+      return this.program.methods
+        .settlementBurn(new BN(a.amount.toString()))
+        .accounts({ source: a.source, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+        .instruction();
+    },
+  };
 }

@@ -3,11 +3,12 @@
  * Browser-safe; the in-process LiteSVM chain is in `@spicetime/sdk/litesvm` (Node only).
  */
 export { PROGRAM_IDS, economyIdl, economyProgram, type Economy, type ProgramName } from './programs.ts';
-export { ECONOMY_SEEDS, configAddress, economyAddresses, positionAddress } from './pda.ts';
+export { ECONOMY_SEEDS, MARKETPLACE_CALLER, collateralAddress, configAddress, economyAddresses, positionAddress } from './pda.ts';
 export {
   EconomyClient,
   TIERS,
   defaultParams,
+  type CollateralAccount,
   type ConfigParams,
   type EconomyConfig,
   type StakePosition,

@@ -8,17 +8,18 @@ interface IdlSeed {
 }
 interface IdlInstructionAccounts {
   name: string;
-  accounts: { name: string; pda?: { seeds: IdlSeed[] } }[];
+  accounts: { name: string; address?: string; pda?: { seeds: IdlSeed[] } }[];
 }
+
+const idlAccount = (instruction: string, account: string) =>
+  (economyJson.instructions as IdlInstructionAccounts[]).find((i) => i.name === instruction)?.accounts.find((a) => a.name === account);
 
 /**
  * The constant leading seed of a PDA, read from the IDL the program's own declarations produced,
  * so every seed is written once, in the program.
  */
 function leadingSeed(instruction: string, account: string): Buffer {
-  const seeds = (economyJson.instructions as IdlInstructionAccounts[])
-    .find((i) => i.name === instruction)
-    ?.accounts.find((a) => a.name === account)?.pda?.seeds;
+  const seeds = idlAccount(instruction, account)?.pda?.seeds;
   const first = seeds?.[0];
   if (first?.kind !== 'const' || !first.value) throw new Error(`the IDL has no constant PDA seed for ${instruction}.${account}`);
   return Buffer.from(first.value);
@@ -33,7 +34,19 @@ export const ECONOMY_SEEDS = {
   stakeVault: leadingSeed('mints_create', 'stake_vault'),
   rewardsVault: leadingSeed('mints_adopt', 'rewards_vault'),
   position: leadingSeed('stake_deposit', 'position'),
+  collateral: leadingSeed('collateral_deposit', 'collateral'),
 } as const;
+
+/**
+ * The marketplace program's PDA `["economy_caller"]`, the one signer the economy program accepts
+ * for its marketplace-only instructions (collateral lock, release and slash, provider rewards,
+ * settlement burns). Read from the IDL, where the program pins it.
+ */
+export const MARKETPLACE_CALLER: PublicKey = (() => {
+  const pinned = idlAccount('collateral_lock', 'marketplace_caller')?.address;
+  if (!pinned) throw new Error('the IDL pins no marketplace_caller for collateral_lock');
+  return new PublicKey(pinned);
+})();
 
 const single = (seed: Buffer, programId: PublicKey): PublicKey => PublicKey.findProgramAddressSync([seed], programId)[0];
 
@@ -59,4 +72,9 @@ export function positionAddress(owner: PublicKey, positionId: bigint | number, p
   const id = Buffer.alloc(8);
   id.writeBigUInt64LE(BigInt(positionId));
   return PublicKey.findProgramAddressSync([ECONOMY_SEEDS.position, owner.toBuffer(), id], programId)[0];
+}
+
+/** A provider's collateral PDA `["collateral", provider]`. */
+export function collateralAddress(provider: PublicKey, programId: PublicKey = PROGRAM_IDS.economy): PublicKey {
+  return PublicKey.findProgramAddressSync([ECONOMY_SEEDS.collateral, provider.toBuffer()], programId)[0];
 }

@@ -6,8 +6,9 @@ import { EconomyFixture, WHOLE } from './economy-fixture.ts';
 
 /**
  * Random operations across many users with clock warps, checked against a model after every
- * step: vault balance = sum of positions = total staked; yield paid = yield accrued to the base
- * unit; $COMPUTE supply = balances + burned; no balance ever negative.
+ * step: vault balance = stakes + provider collateral, with total staked = sum of positions and
+ * total collateral = sum of collateral accounts; yield paid = yield accrued to the base unit;
+ * $COMPUTE supply = balances + burned; no balance ever negative.
  */
 const OPERATIONS = Number(process.env.ECONOMY_PROPERTY_OPS ?? 10_000);
 const USERS = 8;
@@ -90,6 +91,8 @@ for (const mode of ['program mints', 'existing mints'] as const) {
       }
 
       const positions = new Map<string, ModelPosition>();
+      const collateral: bigint[] = Array(USERS).fill(0n);
+      const collateralUnlocked: bigint[] = Array(USERS).fill(0n);
       const nextId = Array(USERS).fill(0);
       let yieldPaid = 0n;
       let burned = 0n;
@@ -100,9 +103,14 @@ for (const mode of ['program mints', 'existing mints'] as const) {
         return list.length ? list[rng.below(list.length)] : undefined;
       };
 
+      const pickUser = (filter: (u: number) => boolean): number | undefined => {
+        const list = [...Array(USERS).keys()].filter(filter);
+        return list.length ? list[rng.below(list.length)] : undefined;
+      };
+
       for (let step = 0; step < OPERATIONS; step++) {
         const now = f.now();
-        const roll = rng.below(100);
+        const roll = rng.below(110);
         let op = 'warp';
         if (roll < 30) {
           const user = rng.below(USERS);
@@ -151,6 +159,34 @@ for (const mode of ['program mints', 'existing mints'] as const) {
             computeBalance[user]! -= amount;
             burned += amount;
           }
+        } else if (roll >= 100 && roll < 104) {
+          const user = rng.below(USERS);
+          if (ubcBalance[user]! > 0n) {
+            op = 'collateral_deposit';
+            const amount = rng.amount(ubcBalance[user]! < 50_000n * WHOLE ? ubcBalance[user]! : 50_000n * WHOLE);
+            await users[user]!.client.collateralDeposit({ provider: users[user]!.publicKey, source: ubc[user]!, amount });
+            collateral[user]! += amount;
+            ubcBalance[user]! -= amount;
+          }
+        } else if (roll >= 104 && roll < 107) {
+          const user = pickUser((u) => collateral[u]! > 0n && collateralUnlocked[u] === 0n);
+          if (user !== undefined) {
+            op = 'collateral_unlock';
+            await users[user]!.client.collateralUnlock({ provider: users[user]!.publicKey });
+            collateralUnlocked[user] = now;
+          }
+        } else if (roll >= 107) {
+          const user = pickUser((u) => collateral[u]! > 0n && collateralUnlocked[u]! !== 0n && now >= collateralUnlocked[u]! + COOLDOWN);
+          if (user !== undefined) {
+            op = 'collateral_withdraw';
+            // Half the time everything, which closes the account
+            const amount = rng.below(2) === 0 ? collateral[user]! : rng.amount(collateral[user]!);
+            await users[user]!.client.collateralWithdraw({ provider: users[user]!.publicKey, destination: ubc[user]!, amount });
+            collateral[user]! -= amount;
+            ubcBalance[user]! += amount;
+            if (collateral[user] === 0n) collateralUnlocked[user] = 0n;
+            expect(await f.balance(ubc[user]!)).toBe(ubcBalance[user]);
+          }
         }
         if (op === 'warp') f.warp(rng.amount(20n * DAY));
         counts[op] = (counts[op] ?? 0) + 1;
@@ -158,8 +194,14 @@ for (const mode of ['program mints', 'existing mints'] as const) {
         // Invariants, after every step
         const config = (await f.client.fetchConfig())!;
         const staked = [...positions.values()].reduce((s, p) => s + p.amount, 0n);
+        const collateralSum = collateral.reduce((s, c) => s + c, 0n);
         const vault = await f.balance(f.client.addresses.stakeVault);
-        expect({ step, vault, totalStaked: BigInt(config.totalStaked.toString()) }).toEqual({ step, vault: staked, totalStaked: staked });
+        expect({ step, vault, totalStaked: BigInt(config.totalStaked.toString()), totalCollateral: BigInt(config.totalCollateral.toString()) }).toEqual({
+          step,
+          vault: staked + collateralSum,
+          totalStaked: staked,
+          totalCollateral: collateralSum,
+        });
         expect(BigInt(config.totalYieldPaid.toString())).toBe(yieldPaid);
         expect(BigInt(config.totalBurned.toString())).toBe(burned);
         const supply = await f.supply(m.computeMint);
@@ -177,12 +219,17 @@ for (const mode of ['program mints', 'existing mints'] as const) {
         expect(await f.balance(ubc[u]!)).toBe(ubcBalance[u]);
         expect(await f.balance(compute[u]!)).toBe(computeBalance[u]);
       }
+      for (let u = 0; u < USERS; u++) {
+        const onChain = await f.client.fetchCollateral(users[u]!.publicKey);
+        expect(onChain ? BigInt(onChain.amount.toString()) : 0n).toBe(collateral[u]);
+        if (collateral[u] === 0n) expect(onChain).toBeNull();
+      }
       for (const p of positions.values()) {
         const onChain = (await f.client.fetchPosition(users[p.user]!.publicKey, p.id))!;
         expect(BigInt(onChain.claimed.toString())).toBe(p.claimed);
       }
       // Each kind of operation ran many times.
-      for (const op of ['deposit', 'claim', 'unlock', 'withdraw', 'burn', 'warp']) {
+      for (const op of ['deposit', 'claim', 'unlock', 'withdraw', 'burn', 'warp', 'collateral_deposit', 'collateral_unlock', 'collateral_withdraw']) {
         expect(counts[op] ?? 0, op).toBeGreaterThan(OPERATIONS / 100);
       }
       console.log(`economy property test (${mode}): ${JSON.stringify(counts)}, yield paid ${yieldPaid}, burned ${burned}`);

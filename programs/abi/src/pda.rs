@@ -64,3 +64,39 @@ pub fn check_stored_bump(pda: &Pda, stored: u8, name: &str) -> Result<(), Progra
     }
     Ok(())
 }
+
+/// The address of the program-derived address of one `seed` with `bump` under `program_id`,
+/// computed at compile time: `sha256(seed ++ [bump] ++ program_id ++ "ProgramDerivedAddress")`.
+/// It does not check that the result is off the curve (that needs the runtime or a curve library):
+/// use it for another program's well-known PDA, with the canonical bump found and tested off chain.
+pub const fn derive_const(seed: &[u8], bump: u8, program_id: &Address) -> Address {
+    const MARKER: &[u8; 21] = b"ProgramDerivedAddress";
+    let mut tail = [0u8; 1 + 32 + 21];
+    tail[0] = bump;
+    let id = program_id.as_array();
+    let mut i = 0;
+    while i < 32 {
+        tail[1 + i] = id[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < MARKER.len() {
+        tail[33 + j] = MARKER[j];
+        j += 1;
+    }
+    Address::new_from_array(crate::sha256::sha256_concat(seed, &tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derive_const_matches_web3js() {
+        // PublicKey.createProgramAddressSync([Buffer.from("economy_caller"), Buffer.from([253])],
+        //   new PublicKey("3Rf8ea8PGeZka92tsrQvfGEzSv8jJDqGrcxH71VMXS5k"))
+        let program = Address::from_str_const("3Rf8ea8PGeZka92tsrQvfGEzSv8jJDqGrcxH71VMXS5k");
+        let pda = derive_const(b"economy_caller", 253, &program);
+        assert_eq!(pda, Address::from_str_const("3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"));
+    }
+}

@@ -49,5 +49,19 @@ spicetime_abi::program_errors! {
         PositionOwnerMismatch = 6021 => "only the position's owner may do this",
         /// 6022 0x1786
         YieldUnclaimed = 6022 => "claim the yield before withdrawing",
+        /// 6023 0x1787
+        CannotWhileJobsOpen = 6023 => "the provider has open jobs",
+        /// 6024 0x1788
+        CollateralNotUnlocked = 6024 => "unlock the collateral first",
+        /// 6025 0x1789
+        CollateralInsufficient = 6025 => "the amount exceeds the provider's collateral",
+        /// 6026 0x178a
+        CannotUnlockCollateralTwice = 6026 => "the collateral is already unlocking",
+        /// 6027 0x178b
+        NoOpenJobs = 6027 => "the provider has no open job to release",
+        /// 6028 0x178c
+        CollateralProviderMismatch = 6028 => "not this provider's collateral",
+        /// 6029 0x178d
+        SlashBpsExceeded = 6029 => "the challenger's share is above 10000 bps",
     }
 }

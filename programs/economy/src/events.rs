@@ -73,3 +73,47 @@ spicetime_abi::event! {
     /// $COMPUTE was burned.
     pub struct TokensBurned { owner: Address, amount: u64, total_burned: u64 }
 }
+
+spicetime_abi::event! {
+    /// A provider deposited $UBC collateral.
+    pub struct CollateralDeposited { provider: Address, amount: u64, collateral: u64, total_collateral: u64 }
+}
+
+spicetime_abi::event! {
+    /// A provider started the collateral cooldown; withdrawals open at `withdrawable_ts`.
+    pub struct CollateralUnlocked { provider: Address, unlock_requested_ts: i64, withdrawable_ts: i64 }
+}
+
+spicetime_abi::event! {
+    /// A provider withdrew collateral; `closed` when nothing is left and the account is gone.
+    pub struct CollateralWithdrawn { provider: Address, amount: u64, collateral: u64, total_collateral: u64, closed: bool }
+}
+
+spicetime_abi::event! {
+    /// The marketplace locked a provider's collateral for a new job (any pending unlock is cancelled).
+    pub struct CollateralLocked { provider: Address, open_jobs: u64 }
+}
+
+spicetime_abi::event! {
+    /// The marketplace released a provider's job lock.
+    pub struct CollateralReleased { provider: Address, open_jobs: u64 }
+}
+
+spicetime_abi::event! {
+    /// The marketplace slashed a provider: `amount` = `challenger_amount` + `treasury_amount`.
+    pub struct CollateralSlashed {
+        provider: Address,
+        amount: u64,
+        challenger: Address,
+        challenger_amount: u64,
+        treasury_amount: u64,
+        collateral: u64,
+        total_collateral: u64,
+        total_slashed: u64,
+    }
+}
+
+spicetime_abi::event! {
+    /// The marketplace paid a provider reward in $COMPUTE.
+    pub struct ProviderRewarded { recipient: Address, destination: Address, amount: u64, total_rewards_paid: u64 }
+}

@@ -7,6 +7,7 @@ pinocchio::address::declare_id!("9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg");
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod marketplace;
 pub mod seeds;
 pub mod state;
 
@@ -42,15 +43,35 @@ spicetime_abi::program! {
         stake_unlock::StakeUnlock => stake_unlock::process,
         /// Returns an unlocked position's $UBC and closes it.
         stake_withdraw::StakeWithdraw => stake_withdraw::process,
+        // Provider
+        /// Adds $UBC collateral (refused while paused).
+        collateral_deposit::CollateralDeposit => collateral_deposit::process,
+        /// Starts the collateral cooldown (refused while jobs are open).
+        collateral_unlock::CollateralUnlock => collateral_unlock::process,
+        /// Returns collateral after the cooldown (never while jobs are open; never blocked by the pause).
+        collateral_withdraw::CollateralWithdraw => collateral_withdraw::process,
+        // Marketplace program (CPI signed by its PDA `["economy_caller"]`)
+        /// Locks a provider's collateral for one more open job.
+        collateral_lock::CollateralLock => collateral_lock::process,
+        /// Releases one job's lock.
+        collateral_release::CollateralRelease => collateral_release::process,
+        /// Slashes collateral to the challenger and the treasury.
+        collateral_slash::CollateralSlash => collateral_slash::process,
+        /// Pays a provider reward in $COMPUTE.
+        reward_pay::RewardPay => reward_pay::process,
+        /// Burns a settlement's protocol share of $COMPUTE.
+        settlement_burn::SettlementBurn => settlement_burn::process,
         // Anyone
         /// Burns the signer's $COMPUTE.
         token_burn::TokenBurn => token_burn::process,
     }
-    accounts [state::Config, state::Position]
+    accounts [state::Config, state::Position, state::Collateral]
     events [
         events::ConfigInitialized, events::ConfigUpdated, events::AdminProposed, events::AdminAccepted,
         events::PauseSet, events::MintsSet, events::UbcGenesisMinted, events::StakeDeposited,
         events::YieldClaimed, events::StakeUnlocked, events::StakeWithdrawn, events::TokensBurned,
+        events::CollateralDeposited, events::CollateralUnlocked, events::CollateralWithdrawn, events::CollateralLocked,
+        events::CollateralReleased, events::CollateralSlashed, events::ProviderRewarded,
     ]
     types [state::ConfigParams, state::MintMode, state::Tier]
     errors errors::EconomyError;

@@ -14,3 +14,5 @@ pub const STAKE_VAULT_SEED: &[u8; 11] = b"stake_vault";
 pub const REWARDS_VAULT_SEED: &[u8; 13] = b"rewards_vault";
 /// A stake position: `["position", owner, position_id as u64 LE]`.
 pub const POSITION_SEED: &[u8; 8] = b"position";
+/// A provider's collateral: `["collateral", provider]`.
+pub const COLLATERAL_SEED: &[u8; 10] = b"collateral";

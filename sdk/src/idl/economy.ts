@@ -1300,6 +1300,898 @@ export type Economy = {
       ]
     },
     {
+      "name": "collateralDeposit",
+      "docs": [
+        "Adds $UBC to the provider's collateral, creating the collateral account on the first",
+        "deposit. Refused while paused."
+      ],
+      "discriminator": [
+        143,
+        45,
+        105,
+        85,
+        181,
+        8,
+        77,
+        0
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "1. [writable, signer] The provider, who pays the collateral account's rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "2. [writable] The collateral PDA `[\"collateral\", provider]`, created on the first deposit."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        },
+        {
+          "name": "source",
+          "docs": [
+            "3. [writable] The provider's $UBC token account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "4. [writable] The stake vault PDA `[\"stake_vault\"]`, which holds collateral too."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "5. [] $UBC."
+          ]
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "6. [] $UBC's token program."
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "docs": [
+            "7. [] The System program."
+          ],
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "docs": [
+            "$UBC in base units."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "collateralUnlock",
+      "docs": [
+        "Starts the collateral cooldown; withdrawals open when it ends. Refused while the provider",
+        "has open jobs. Never blocked by the pause."
+      ],
+      "discriminator": [
+        149,
+        228,
+        77,
+        24,
+        181,
+        115,
+        251,
+        67
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [] The config PDA `[\"config\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "1. [signer] The provider."
+          ],
+          "signer": true
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "2. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "collateralWithdraw",
+      "docs": [
+        "Returns unlocked collateral once the cooldown is over, never while the provider has open",
+        "jobs. Withdrawing all of it closes the account, its rent back to the provider. Never",
+        "blocked by the pause. What remains may fall below the provider minimum: the marketplace",
+        "checks that when a provider registers."
+      ],
+      "discriminator": [
+        197,
+        198,
+        84,
+        7,
+        174,
+        144,
+        0,
+        73
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "1. [writable, signer] The provider, who gets the rent back on closing."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "2. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "3. [writable] The $UBC token account paid."
+          ],
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "4. [writable] The stake vault PDA `[\"stake_vault\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "5. [] $UBC."
+          ]
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "6. [] The program's authority PDA `[\"authority\"]`, owner of the vault."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "7. [] $UBC's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "docs": [
+            "$UBC in base units, at most the collateral."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "collateralLock",
+      "docs": [
+        "Marketplace only: locks a provider's collateral for one more open job. A pending unlock is",
+        "cancelled (the provider took new work; the cooldown starts over with the next unlock)."
+      ],
+      "discriminator": [
+        72,
+        197,
+        3,
+        134,
+        107,
+        203,
+        127,
+        241
+      ],
+      "accounts": [
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "0. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "1. [] The provider."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "2. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "collateralRelease",
+      "docs": [
+        "Marketplace only: releases one job's lock on a provider's collateral."
+      ],
+      "discriminator": [
+        41,
+        81,
+        221,
+        246,
+        217,
+        103,
+        127,
+        68
+      ],
+      "accounts": [
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "0. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "1. [] The provider."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "2. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "collateralSlash",
+      "docs": [
+        "Marketplace only (after a proven challenge; never an admin): moves `amount` of a provider's",
+        "collateral to the challenger (`challenger_bps` of it, rounded down) and the treasury (the",
+        "rest), to the base unit. Job locks are left as they are: the marketplace releases the",
+        "challenged job's lock with `collateral_release`. Not blocked by the pause."
+      ],
+      "discriminator": [
+        13,
+        245,
+        32,
+        72,
+        243,
+        26,
+        145,
+        158
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "1. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "2. [] The provider."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "3. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        },
+        {
+          "name": "challenger",
+          "docs": [
+            "4. [writable] The challenger's $UBC token account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "treasury",
+          "docs": [
+            "5. [writable] A $UBC token account of the configured treasury."
+          ],
+          "writable": true
+        },
+        {
+          "name": "stakeVault",
+          "docs": [
+            "6. [writable] The stake vault PDA `[\"stake_vault\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  116,
+                  97,
+                  107,
+                  101,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "ubcMint",
+          "docs": [
+            "7. [] $UBC."
+          ]
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "8. [] The program's authority PDA `[\"authority\"]`, owner of the vault."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "9. [] $UBC's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "docs": [
+            "$UBC in base units taken from the collateral."
+          ],
+          "type": "u64"
+        },
+        {
+          "name": "challengerBps",
+          "docs": [
+            "The challenger's share in basis points (at most 10000); the treasury gets the rest."
+          ],
+          "type": "u16"
+        }
+      ]
+    },
+    {
+      "name": "rewardPay",
+      "docs": [
+        "Marketplace only: pays a provider reward in $COMPUTE, minted by the program's PDA when it",
+        "holds the mint, otherwise from the rewards vault — all of it or nothing."
+      ],
+      "discriminator": [
+        15,
+        163,
+        81,
+        145,
+        45,
+        70,
+        201,
+        64
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "1. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "2. [writable] The $COMPUTE token account paid."
+          ],
+          "writable": true
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "3. [writable] $COMPUTE."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "4. [] The program's authority PDA `[\"authority\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardsVault",
+          "docs": [
+            "5. [writable] The rewards vault PDA `[\"rewards_vault\"]` (existing-mint mode; unused otherwise)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  115,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "6. [] $COMPUTE's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "docs": [
+            "$COMPUTE in base units."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "settlementBurn",
+      "docs": [
+        "Marketplace only: burns a settlement's protocol share of $COMPUTE from a token account the",
+        "marketplace's PDA owns, and counts it in the all-time total."
+      ],
+      "discriminator": [
+        131,
+        53,
+        11,
+        180,
+        127,
+        132,
+        141,
+        109
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "1. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI; owner of `source`."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "source",
+          "docs": [
+            "2. [writable] The marketplace's $COMPUTE token account."
+          ],
+          "writable": true
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "3. [writable] $COMPUTE."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "4. [] $COMPUTE's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "tokenBurn",
       "docs": [
         "Burns the signer's $COMPUTE and counts it in the all-time total."
@@ -1398,6 +2290,19 @@ export type Economy = {
         64,
         247,
         208
+      ]
+    },
+    {
+      "name": "collateral",
+      "discriminator": [
+        123,
+        130,
+        234,
+        63,
+        255,
+        240,
+        255,
+        92
       ]
     }
   ],
@@ -1557,6 +2462,97 @@ export type Economy = {
         227,
         9
       ]
+    },
+    {
+      "name": "collateralDeposited",
+      "discriminator": [
+        244,
+        62,
+        77,
+        11,
+        135,
+        112,
+        61,
+        96
+      ]
+    },
+    {
+      "name": "collateralUnlocked",
+      "discriminator": [
+        195,
+        248,
+        152,
+        155,
+        116,
+        178,
+        189,
+        221
+      ]
+    },
+    {
+      "name": "collateralWithdrawn",
+      "discriminator": [
+        51,
+        224,
+        133,
+        106,
+        74,
+        173,
+        72,
+        82
+      ]
+    },
+    {
+      "name": "collateralLocked",
+      "discriminator": [
+        185,
+        146,
+        119,
+        8,
+        41,
+        179,
+        88,
+        96
+      ]
+    },
+    {
+      "name": "collateralReleased",
+      "discriminator": [
+        126,
+        144,
+        66,
+        166,
+        31,
+        103,
+        26,
+        113
+      ]
+    },
+    {
+      "name": "collateralSlashed",
+      "discriminator": [
+        225,
+        127,
+        195,
+        29,
+        214,
+        65,
+        64,
+        229
+      ]
+    },
+    {
+      "name": "providerRewarded",
+      "discriminator": [
+        169,
+        142,
+        255,
+        125,
+        197,
+        235,
+        150,
+        10
+      ]
     }
   ],
   "errors": [
@@ -1674,6 +2670,41 @@ export type Economy = {
       "code": 6022,
       "name": "yieldUnclaimed",
       "msg": "claim the yield before withdrawing"
+    },
+    {
+      "code": 6023,
+      "name": "cannotWhileJobsOpen",
+      "msg": "the provider has open jobs"
+    },
+    {
+      "code": 6024,
+      "name": "collateralNotUnlocked",
+      "msg": "unlock the collateral first"
+    },
+    {
+      "code": 6025,
+      "name": "collateralInsufficient",
+      "msg": "the amount exceeds the provider's collateral"
+    },
+    {
+      "code": 6026,
+      "name": "cannotUnlockCollateralTwice",
+      "msg": "the collateral is already unlocking"
+    },
+    {
+      "code": 6027,
+      "name": "noOpenJobs",
+      "msg": "the provider has no open job to release"
+    },
+    {
+      "code": 6028,
+      "name": "collateralProviderMismatch",
+      "msg": "not this provider's collateral"
+    },
+    {
+      "code": 6029,
+      "name": "slashBpsExceeded",
+      "msg": "the challenger's share is above 10000 bps"
     }
   ],
   "types": [
@@ -1787,7 +2818,7 @@ export type Economy = {
           {
             "name": "totalStaked",
             "docs": [
-              "$UBC held in the stake vault: the sum of all positions."
+              "$UBC of stakes held in the stake vault: the sum of all positions (collateral not included)."
             ],
             "type": "u64"
           },
@@ -1802,6 +2833,27 @@ export type Economy = {
             "name": "totalYieldPaid",
             "docs": [
               "$COMPUTE paid as staking yield, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalCollateral",
+            "docs": [
+              "$UBC of provider collateral held in the stake vault: the sum of all collateral accounts."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalSlashed",
+            "docs": [
+              "$UBC slashed from providers, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalRewardsPaid",
+            "docs": [
+              "$COMPUTE paid as provider rewards, all time."
             ],
             "type": "u64"
           },
@@ -1916,6 +2968,50 @@ export type Economy = {
             "name": "bump",
             "docs": [
               "Canonical bump of the position PDA."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateral",
+      "docs": [
+        "A provider's $UBC collateral, at PDA `[\"collateral\", provider]`. The tokens sit in the",
+        "stake vault, counted in `Config::total_collateral`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "$UBC deposited and not withdrawn or slashed, in base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "openJobs",
+            "docs": [
+              "Jobs the marketplace has locked the collateral for; no unlock or withdrawal while > 0."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "unlockRequestedTs",
+            "docs": [
+              "When the provider asked to withdraw (unix seconds); 0 while not unlocking."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Canonical bump of the collateral PDA."
             ],
             "type": "u8"
           }
@@ -2229,6 +3325,195 @@ export type Economy = {
           },
           {
             "name": "totalBurned",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralDeposited",
+      "docs": [
+        "A provider deposited $UBC collateral."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "totalCollateral",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralUnlocked",
+      "docs": [
+        "A provider started the collateral cooldown; withdrawals open at `withdrawable_ts`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "unlockRequestedTs",
+            "type": "i64"
+          },
+          {
+            "name": "withdrawableTs",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralWithdrawn",
+      "docs": [
+        "A provider withdrew collateral; `closed` when nothing is left and the account is gone."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "totalCollateral",
+            "type": "u64"
+          },
+          {
+            "name": "closed",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralLocked",
+      "docs": [
+        "The marketplace locked a provider's collateral for a new job (any pending unlock is cancelled)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "openJobs",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralReleased",
+      "docs": [
+        "The marketplace released a provider's job lock."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "openJobs",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "collateralSlashed",
+      "docs": [
+        "The marketplace slashed a provider: `amount` = `challenger_amount` + `treasury_amount`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "provider",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "challenger",
+            "type": "pubkey"
+          },
+          {
+            "name": "challengerAmount",
+            "type": "u64"
+          },
+          {
+            "name": "treasuryAmount",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "totalCollateral",
+            "type": "u64"
+          },
+          {
+            "name": "totalSlashed",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "providerRewarded",
+      "docs": [
+        "The marketplace paid a provider reward in $COMPUTE."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "recipient",
+            "type": "pubkey"
+          },
+          {
+            "name": "destination",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "totalRewardsPaid",
             "type": "u64"
           }
         ]

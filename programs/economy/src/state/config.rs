@@ -102,12 +102,18 @@ spicetime_abi::account! {
         compute_decimals: u8,
         /// Whether the fixed $UBC supply was minted (program mints only).
         genesis_minted: bool,
-        /// $UBC held in the stake vault: the sum of all positions.
+        /// $UBC of stakes held in the stake vault: the sum of all positions (collateral not included).
         total_staked: u64,
         /// $COMPUTE burned through the program, all time.
         total_burned: u64,
         /// $COMPUTE paid as staking yield, all time.
         total_yield_paid: u64,
+        /// $UBC of provider collateral held in the stake vault: the sum of all collateral accounts.
+        total_collateral: u64,
+        /// $UBC slashed from providers, all time.
+        total_slashed: u64,
+        /// $COMPUTE paid as provider rewards, all time.
+        total_rewards_paid: u64,
         /// The program's authority PDA `["authority"]` (vault owner, $COMPUTE mint authority).
         authority: Address,
         /// Its canonical bump, used to sign.
@@ -220,6 +226,6 @@ mod tests {
     #[test]
     fn layout_is_discriminator_then_borsh_fields() {
         let params_size = 2 + 2 + 8 + 8 + 4 * 8 + 4 * 8;
-        assert_eq!(Config::SPACE, 8 + 3 * 32 + params_size + 1 + 1 + 4 * 32 + 1 + 1 + 1 + 3 * 8 + 32 + 1 + 2 * 32 + 1);
+        assert_eq!(Config::SPACE, 8 + 3 * 32 + params_size + 1 + 1 + 4 * 32 + 1 + 1 + 1 + 6 * 8 + 32 + 1 + 2 * 32 + 1);
     }
 }

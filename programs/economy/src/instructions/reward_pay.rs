@@ -1,0 +1,68 @@
+use spicetime_abi::prelude::*;
+use spicetime_abi::token::{self, TokenAccount, TokenMove};
+
+use crate::errors::EconomyError;
+use crate::events::ProviderRewarded;
+use crate::marketplace::MARKETPLACE_CALLER;
+use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, REWARDS_VAULT_SEED};
+use crate::state::{Config, MintMode};
+
+spicetime_abi::instruction! {
+    /// Marketplace only: pays a provider reward in $COMPUTE, minted by the program's PDA when it
+    /// holds the mint, otherwise from the rewards vault — all of it or nothing.
+    pub struct RewardPay = "reward_pay" {
+        accounts {
+            /// 0. [writable] The config PDA `["config"]`.
+            config: [writable] pda({CONFIG_SEED}),
+            /// 1. [signer] The marketplace's PDA `["economy_caller"]`, signing through its CPI.
+            marketplace_caller: [signer] address(MARKETPLACE_CALLER),
+            /// 2. [writable] The $COMPUTE token account paid.
+            destination: [writable],
+            /// 3. [writable] $COMPUTE.
+            compute_mint: [writable],
+            /// 4. [] The program's authority PDA `["authority"]`.
+            authority: [] pda({AUTHORITY_SEED}),
+            /// 5. [writable] The rewards vault PDA `["rewards_vault"]` (existing-mint mode; unused otherwise).
+            rewards_vault: [writable] pda({REWARDS_VAULT_SEED}),
+            /// 6. [] $COMPUTE's token program.
+            token_program: [],
+        }
+        args {
+            /// $COMPUTE in base units.
+            amount: u64,
+        }
+    }
+}
+
+pub fn process(mut ix: RewardPay, program_id: &Address) -> ProgramResult {
+    let mut config = Config::read(&ix.config, program_id)?;
+    config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
+    Config::check_stored(&ix.authority, &config.authority, "authority")?;
+    if ix.amount == 0 {
+        return Err(EconomyError::InvalidAmount.into());
+    }
+    let destination = TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
+    config.total_rewards_paid = config.total_rewards_paid.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
+
+    let bump = [config.authority_bump];
+    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
+    let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
+    match config.mint_mode {
+        MintMode::ProgramMints => token::mint_to_checked(&payout, ix.amount, config.compute_decimals, &seeds)?,
+        MintMode::ExistingMints => {
+            Config::check_stored(&ix.rewards_vault, &config.rewards_vault, "rewards_vault")?;
+            let vault = TokenAccount::load(&ix.rewards_vault, &ix.token_program, "rewards_vault")?
+                .check_mint(&config.compute_mint, "rewards_vault")?
+                .check_owner(ix.authority.address(), "rewards_vault")?;
+            if vault.amount < ix.amount {
+                return Err(EconomyError::RewardsVaultInsufficient.into());
+            }
+            token::transfer_checked(&payout, ix.amount, config.compute_decimals, &seeds)?
+        }
+        MintMode::Unset => return Err(EconomyError::MintsNotSet.into()),
+    }
+    config.save(&mut ix.config)?;
+
+    ProviderRewarded { recipient: destination.owner, destination: *ix.destination.address(), amount: ix.amount, total_rewards_paid: config.total_rewards_paid }.emit();
+    Ok(())
+}
