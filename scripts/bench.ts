@@ -52,5 +52,5 @@ await economy.methods.configInit(Keypair.generate().publicKey, defaultParams(9))
 cu.push(['config_init', provider.last!.computeUnits]);
 await economy.methods.configUpdate({ ...defaultParams(9), burnBps: 25 }).accounts({ admin: provider.publicKey }).rpc();
 cu.push(['config_update', provider.last!.computeUnits]);
-console.log('\nCompute units per economy instruction (LiteSVM 1.5, committed v0 build)');
+console.log('\nCompute units of economy instructions (LiteSVM 1.5, committed v0 build; every instruction against its budget: sdk/test/economy-compute-units.test.ts)');
 table([['instruction', 'CU'], ...cu.map(([n, c]) => [n, Number(c)])]);

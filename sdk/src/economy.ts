@@ -1,7 +1,10 @@
-import { BN, type IdlAccounts, type IdlTypes, type Program } from '@coral-xyz/anchor';
+import anchor, { type IdlAccounts, type IdlTypes, type Program } from '@coral-xyz/anchor';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { Economy } from './idl/economy.ts';
 import { collateralAddress, economyAddresses, positionAddress } from './pda.ts';
+
+// Anchor is CommonJS: BN is on its default export under Node's ESM loader.
+const { BN } = anchor;
 
 /** The economy configuration as the Anchor client decodes it. */
 export type EconomyConfig = IdlAccounts<Economy>['config'];
