@@ -68,6 +68,50 @@ export class EconomyClient {
     return this.program.account.collateral.fetchNullable(collateralAddress(provider, this.program.programId));
   }
 
+  /** Creates the configuration; the provider's wallet (`admin`) becomes the admin. */
+  configInit(a: { admin: PublicKey; treasury: PublicKey; params: ConfigParams }) {
+    return this.program.methods.configInit(a.treasury, a.params).accounts({ admin: a.admin }).rpc();
+  }
+
+  /** Replaces the bounded parameters (admin). */
+  configUpdate(a: { admin: PublicKey; params: ConfigParams }) {
+    return this.program.methods.configUpdate(a.params).accounts({ admin: a.admin }).rpc();
+  }
+
+  /** Proposes `pendingAdmin` as the next admin (admin); it takes over by {@link adminAccept}. */
+  adminPropose(a: { admin: PublicKey; pendingAdmin: PublicKey }) {
+    return this.program.methods.adminPropose(a.pendingAdmin).accounts({ admin: a.admin }).rpc();
+  }
+
+  /** The proposed admin accepts and becomes the admin. */
+  adminAccept(a: { pendingAdmin: PublicKey }) {
+    return this.program.methods.adminAccept().accounts({ pendingAdmin: a.pendingAdmin }).rpc();
+  }
+
+  /** Pauses or resumes deposits (admin); unstaking, withdrawals and refunds never stop. */
+  pauseSet(a: { admin: PublicKey; paused: boolean }) {
+    return this.program.methods.pauseSet(a.paused).accounts({ admin: a.admin }).rpc();
+  }
+
+  /** Program-mint mode: creates $UBC and $COMPUTE under `tokenProgram` with the program's PDA as authority (admin). */
+  mintsCreate(a: { admin: PublicKey; tokenProgram: PublicKey; ubcDecimals: number; computeDecimals: number }) {
+    return this.program.methods.mintsCreate(a.ubcDecimals, a.computeDecimals).accounts({ admin: a.admin, tokenProgram: a.tokenProgram }).rpc();
+  }
+
+  /** Mints the fixed $UBC supply to `destination` once and removes the mint authority (admin). */
+  async ubcGenesis(a: { admin: PublicKey; destination: PublicKey; supply: bigint | number }) {
+    const config = await this.config();
+    return this.program.methods
+      .ubcGenesis(new BN(a.supply.toString()))
+      .accounts({ admin: a.admin, ubcMint: config.ubcMint, destination: a.destination, tokenProgram: config.ubcTokenProgram })
+      .rpc();
+  }
+
+  /** Existing-mint mode: adopts mints whose authority the program does not hold (admin). */
+  mintsAdopt(a: { admin: PublicKey; ubcMint: PublicKey; computeMint: PublicKey; ubcTokenProgram: PublicKey; computeTokenProgram: PublicKey }) {
+    return this.program.methods.mintsAdopt().accounts(a).rpc();
+  }
+
   private async config(): Promise<EconomyConfig> {
     const config = await this.fetchConfig();
     if (!config) throw new Error('the economy config does not exist yet');

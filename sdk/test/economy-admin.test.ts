@@ -14,11 +14,11 @@ describe('economy admin: two-step handover, pause, bounds', () => {
   it('hands the admin role over only when the proposed admin accepts', async () => {
     const next = f.user();
     // When the admin proposes
-    await f.program.methods.adminPropose(next.publicKey).accounts({ admin: f.admin }).rpc();
+    await f.client.adminPropose({ admin: f.admin, pendingAdmin: next.publicKey });
     expect(decodeEvents(f.program, f.provider.last!.logs)[0]).toMatchObject({ name: 'adminProposed' });
     // Then nothing changes until the proposed admin accepts
     expect((await f.client.fetchConfig())!.admin.toBase58()).toBe(f.admin.toBase58());
-    await next.program.methods.adminAccept().accounts({ pendingAdmin: next.publicKey }).rpc();
+    await next.client.adminAccept({ pendingAdmin: next.publicKey });
     const config = (await f.client.fetchConfig())!;
     expect(config.admin.toBase58()).toBe(next.publicKey.toBase58());
     expect(config.pendingAdmin.toBase58()).toBe('11111111111111111111111111111111');
@@ -43,7 +43,7 @@ describe('economy admin: two-step handover, pause, bounds', () => {
   });
 
   it('pauses and resumes, with an event, admin only', async () => {
-    await f.program.methods.pauseSet(true).accounts({ admin: f.admin }).rpc();
+    await f.client.pauseSet({ admin: f.admin, paused: true });
     expect((await f.client.fetchConfig())!.paused).toBe(true);
     expect(decodeEvents(f.program, f.provider.last!.logs)[0]).toMatchObject({ name: 'pauseSet', data: { paused: true } });
     const stranger = f.user();

@@ -1,4 +1,4 @@
-import { BN, type Program } from '@coral-xyz/anchor';
+import type { Program } from '@coral-xyz/anchor';
 import { address } from '@solana/kit';
 import {
   TOKEN_PROGRAM_ID,
@@ -41,15 +41,15 @@ export class EconomyFixture {
 
   /** `config_init` with the tokenomics defaults (overridable). */
   initConfig(params: Partial<ConfigParams> = {}) {
-    return this.program.methods.configInit(this.treasury, { ...defaultParams(DECIMALS), ...params }).accounts({ admin: this.admin }).rpc();
+    return this.client.configInit({ admin: this.admin, treasury: this.treasury, params: { ...defaultParams(DECIMALS), ...params } });
   }
 
   /** Program-mint mode: `mints_create`, then the $UBC genesis supply to a fresh admin account. */
   async programMints(tokenProgram = TOKEN_PROGRAM_ID, supply = 1_000_000_000n * WHOLE) {
-    await this.program.methods.mintsCreate(DECIMALS, DECIMALS).accounts({ admin: this.admin, tokenProgram }).rpc();
+    await this.client.mintsCreate({ admin: this.admin, tokenProgram, ubcDecimals: DECIMALS, computeDecimals: DECIMALS });
     const { ubcMint, computeMint } = this.client.addresses;
     const genesis = this.tokenAccount(this.admin, ubcMint, tokenProgram);
-    await this.program.methods.ubcGenesis(new BN(supply.toString())).accounts({ admin: this.admin, ubcMint, destination: genesis, tokenProgram }).rpc();
+    await this.client.ubcGenesis({ admin: this.admin, destination: genesis, supply });
     return { ubcMint, computeMint, tokenProgram, genesis };
   }
 
@@ -58,10 +58,7 @@ export class EconomyFixture {
     const mintAuthority = Keypair.generate();
     const ubcMint = this.createMint(mintAuthority.publicKey, tokenProgram);
     const computeMint = this.createMint(mintAuthority.publicKey, tokenProgram);
-    await this.program.methods
-      .mintsAdopt()
-      .accounts({ admin: this.admin, ubcMint, computeMint, ubcTokenProgram: tokenProgram, computeTokenProgram: tokenProgram })
-      .rpc();
+    await this.client.mintsAdopt({ admin: this.admin, ubcMint, computeMint, ubcTokenProgram: tokenProgram, computeTokenProgram: tokenProgram });
     return { ubcMint, computeMint, tokenProgram, mintAuthority };
   }
 

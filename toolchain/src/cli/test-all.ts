@@ -97,6 +97,6 @@ async function vitest(): Promise<Tally> {
 add('cargo test (programs, native)', await cargoTests());
 add('verifiable build', await verifiableBuild());
 add('typecheck (tsc, strict)', await typecheck());
-add('vitest (toolchain, sdk, tests)', await vitest());
+add('vitest (toolchain, sdk, chain, tests)', await vitest());
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed ? 1 : 0);
