@@ -83,6 +83,9 @@ macro_rules! instruction {
                 $( $(
                     let $acc = $crate::pda::verify($acc, &[$($crate::__seed_bytes!($seed)),+], program_id, stringify!($acc))?;
                 )? )*
+                // `pda(...)` seeds only feed the IDL; naming their constants here keeps every build
+                // using them (the optimiser drops it).
+                $( $( $( $crate::__seed_touch!($pda); )+ )? )*
                 Ok(Self { $($acc,)* $($arg,)* })
             }
         }
@@ -152,6 +155,13 @@ macro_rules! __seed_bytes {
     ({ $seed:expr }) => { &$seed[..] };
     ([ $arg:ident ]) => { &$arg.to_le_bytes()[..] };
     ($acc:ident) => { $acc.address().as_ref() };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __seed_touch {
+    ({ $seed:expr }) => { let _ = &$seed; };
+    ($other:tt) => {};
 }
 
 #[doc(hidden)]

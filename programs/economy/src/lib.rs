@@ -8,6 +8,7 @@ pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod marketplace;
+pub mod payout;
 pub mod seeds;
 pub mod state;
 

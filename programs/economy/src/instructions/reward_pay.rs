@@ -1,11 +1,12 @@
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::{TokenAccount, TokenMove};
 
 use crate::errors::EconomyError;
+use crate::payout::pay_compute;
 use crate::events::ProviderRewarded;
 use crate::marketplace::MARKETPLACE_CALLER;
 use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, REWARDS_VAULT_SEED};
-use crate::state::{Config, MintMode};
+use crate::state::Config;
 
 spicetime_abi::instruction! {
     /// Marketplace only: pays a provider reward in $COMPUTE, minted by the program's PDA when it
@@ -37,30 +38,14 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: RewardPay, program_id: &Address) -> ProgramResult {
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
-    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
     let destination = TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
     config.total_rewards_paid = config.total_rewards_paid.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
-    let bump = [config.authority_bump];
-    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-    match config.mint_mode {
-        MintMode::ProgramMints => token::mint_to_checked(&payout, ix.amount, config.compute_decimals, &seeds)?,
-        MintMode::ExistingMints => {
-            Config::check_stored(&ix.rewards_vault, &config.rewards_vault, "rewards_vault")?;
-            let vault = TokenAccount::load(&ix.rewards_vault, &ix.token_program, "rewards_vault")?
-                .check_mint(&config.compute_mint, "rewards_vault")?
-                .check_owner(ix.authority.address(), "rewards_vault")?;
-            if vault.amount < ix.amount {
-                return Err(EconomyError::RewardsVaultInsufficient.into());
-            }
-            token::transfer_checked(&payout, ix.amount, config.compute_decimals, &seeds)?
-        }
-        MintMode::Unset => return Err(EconomyError::MintsNotSet.into()),
-    }
+    pay_compute(&config, &payout, ix.amount)?;
     config.save(&mut ix.config)?;
 
     ProviderRewarded { recipient: destination.owner, destination: *ix.destination.address(), amount: ix.amount, total_rewards_paid: config.total_rewards_paid }.emit();

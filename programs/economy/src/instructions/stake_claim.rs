@@ -1,11 +1,12 @@
 use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::{TokenAccount, TokenMove};
 
 use crate::errors::EconomyError;
+use crate::payout::pay_compute;
 use crate::events::YieldClaimed;
 use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, POSITION_SEED, REWARDS_VAULT_SEED};
-use crate::state::{Config, MintMode, Position};
+use crate::state::{Config, Position};
 
 spicetime_abi::instruction! {
     /// Pays a position's earned yield in $COMPUTE: minted by the program's PDA when it holds the
@@ -38,7 +39,6 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
-    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     let mut position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
 
@@ -48,23 +48,8 @@ pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
     config.total_yield_paid = config.total_yield_paid.checked_add(amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
     if amount > 0 {
-        let bump = [config.authority_bump];
-        let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
         let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-        match config.mint_mode {
-            MintMode::ProgramMints => token::mint_to_checked(&payout, amount, config.compute_decimals, &seeds)?,
-            MintMode::ExistingMints => {
-                Config::check_stored(&ix.rewards_vault, &config.rewards_vault, "rewards_vault")?;
-                let vault = TokenAccount::load(&ix.rewards_vault, &ix.token_program, "rewards_vault")?
-                    .check_mint(&config.compute_mint, "rewards_vault")?
-                    .check_owner(ix.authority.address(), "rewards_vault")?;
-                if vault.amount < amount {
-                    return Err(EconomyError::RewardsVaultInsufficient.into());
-                }
-                token::transfer_checked(&payout, amount, config.compute_decimals, &seeds)?
-            }
-            MintMode::Unset => return Err(EconomyError::MintsNotSet.into()),
-        }
+        pay_compute(&config, &payout, amount)?;
     }
     position.save(&mut ix.position)?;
     config.save(&mut ix.config)?;
