@@ -2,7 +2,7 @@
 
 use pinocchio::Address;
 
-use crate::state::{ConfigParams, MintMode, Tier};
+use crate::state::{Config, ConfigParams, MintMode, Tier};
 
 spicetime_abi::event! {
     /// The configuration was created.
@@ -32,6 +32,19 @@ spicetime_abi::event! {
 spicetime_abi::event! {
     /// The mints were set: created by the program or adopted.
     pub struct MintsSet { mode: MintMode, ubc_mint: Address, compute_mint: Address, ubc_decimals: u8, compute_decimals: u8 }
+}
+
+impl MintsSet {
+    /// The event for a config whose mints were just set.
+    pub fn of(config: &Config) -> Self {
+        MintsSet {
+            mode: config.mint_mode,
+            ubc_mint: config.ubc_mint,
+            compute_mint: config.compute_mint,
+            ubc_decimals: config.ubc_decimals,
+            compute_decimals: config.compute_decimals,
+        }
+    }
 }
 
 spicetime_abi::event! {

@@ -70,13 +70,6 @@ pub fn process(mut ix: MintsAdopt, program_id: &Address) -> ProgramResult {
     config.rewards_vault = *ix.rewards_vault.address();
     config.save(&mut ix.config)?;
 
-    MintsSet {
-        mode: config.mint_mode,
-        ubc_mint: config.ubc_mint,
-        compute_mint: config.compute_mint,
-        ubc_decimals: config.ubc_decimals,
-        compute_decimals: config.compute_decimals,
-    }
-    .emit();
+    MintsSet::of(&config).emit();
     Ok(())
 }

@@ -68,13 +68,6 @@ pub fn process(mut ix: MintsCreate, program_id: &Address) -> ProgramResult {
     config.stake_vault = *ix.stake_vault.address();
     config.save(&mut ix.config)?;
 
-    MintsSet {
-        mode: config.mint_mode,
-        ubc_mint: config.ubc_mint,
-        compute_mint: config.compute_mint,
-        ubc_decimals: config.ubc_decimals,
-        compute_decimals: config.compute_decimals,
-    }
-    .emit();
+    MintsSet::of(&config).emit();
     Ok(())
 }
