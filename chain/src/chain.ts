@@ -441,7 +441,7 @@ export class Chain {
   }
 
   /** Executes one queued transaction against the SVM (synchronously). */
-  private execute(p: Pending, written: Set<string>): Outcome {
+  private execute(p: Pending, written: Map<string, AccountState | null>): Outcome {
     const { tx } = p;
     const resolved = this.accountKeys(tx);
     if (!resolved) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('AddressLookupTableNotFound'), []) } : { kind: 'dropped' };
@@ -466,8 +466,11 @@ export class Chain {
     }
     const post = keys.map((k, i) => {
       if (!isWritableIndex(tx, i)) return pre[i]!;
-      written.add(k);
-      return this.engine.getAccount(k);
+      const a = this.engine.getAccount(k);
+      // The batch's journal line takes each written account's state after its last writer.
+      written.delete(k);
+      written.set(k, a);
+      return a;
     });
     const block = { slot: this.working, time: this.time() };
     const rec: TxRecord = {
@@ -521,7 +524,7 @@ export class Chain {
     try {
       while (this.queue.length) {
         const items = this.queue.splice(0, MAX_BATCH);
-        const written = new Set<string>();
+        const written = new Map<string, AccountState | null>();
         const outcomes = items.map((p) => {
           try {
             return this.execute(p, written);
@@ -537,8 +540,7 @@ export class Chain {
         }
         if (!records.length) continue;
         const accounts = new Map<string, AccountState>();
-        for (const k of written) {
-          const a = this.engine.getAccount(k);
+        for (const [k, a] of written) {
           accounts.set(k, a ?? { lamports: 0n, data: new Uint8Array(), owner: SystemProgram.programId.toBase58(), executable: false, rentEpoch: 0n });
         }
         for (const r of records) this.history.addTx(r);

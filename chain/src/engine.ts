@@ -39,13 +39,25 @@ interface RawSvm {
 
 const ownerText = toBase58;
 
-const fromRaw = (raw: RawAccount): AccountState => ({
-  lamports: raw.lamports(),
-  data: raw.data(),
-  owner: ownerText(raw.owner()),
-  executable: raw.executable(),
-  rentEpoch: raw.rentEpoch(),
-});
+/**
+ * An account read from the SVM. `data` is copied out of the native account only when first read:
+ * the transaction pipeline reads every key's lamports but rarely a program's (large) ELF.
+ */
+const fromRaw = (raw: RawAccount): AccountState => {
+  let data: Uint8Array | undefined;
+  return {
+    lamports: raw.lamports(),
+    get data(): Uint8Array {
+      return (data ??= raw.data());
+    },
+    set data(v: Uint8Array) {
+      data = v;
+    },
+    owner: ownerText(raw.owner()),
+    executable: raw.executable(),
+    rentEpoch: raw.rentEpoch(),
+  };
+};
 
 /** A simulation's outcome: metadata and, on success, every account's post state. */
 export type SimulationOutcome = { ok: true; meta: TransactionMetadata; post: Map<string, AccountState> } | { ok: false; failed: FailedTransactionMetadata };

@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import { Chain, type ChainOptions } from './chain.ts';
 import { loadZstd } from './encoding.ts';
-import { Engine } from './engine.ts';
-import { DEFAULT_GENESIS_CONFIG, readGenesisConfig, REPO_ROOT, runGenesis } from './genesis.ts';
+import { DEFAULT_GENESIS_CONFIG, readGenesisConfig, REPO_ROOT } from './genesis.ts';
+import { cachedGenesis, DEFAULT_GENESIS_CACHE_DIR } from './genesis-cache.ts';
 import { createRpcHttpServer, MAX_BODY_BYTES } from './http-server.ts';
 import { Journal } from './journal.ts';
 import { PubSub } from './pubsub.ts';
@@ -31,6 +31,11 @@ export interface ChainServerOptions {
   maxBodyBytes?: number;
   /** Repository root holding `Anchor.toml` and `programs/` (default: this repository). */
   repoRoot?: string;
+  /**
+   * Where genesis results are cached by the hash of their inputs (programs, genesis config, mint
+   * keypairs, wallet); null runs genesis every time. Default `chain/.cache/genesis`.
+   */
+  genesisCacheDir?: string | null;
 }
 
 /** A built server: the chain and its two (not yet listening) HTTP servers. */
@@ -42,6 +47,8 @@ export interface ChainServer {
   /** Whether genesis ran (a fresh chain) rather than a restart. */
   fresh: boolean;
   walletCreated: boolean;
+  /** Whether a fresh genesis came from the genesis cache. */
+  genesisCached: boolean;
   /** Milliseconds from the start of {@link createChainServer} to ready. */
   bootMs: number;
   /** Closes sockets, flushes the journal and writes a final snapshot. */
@@ -57,11 +64,13 @@ export async function createChainServer(options: ChainServerOptions): Promise<Ch
   if (options.dataDir && options.reset) Journal.reset(options.dataDir);
   let chain = options.dataDir ? await Chain.open(options.dataDir, chainOptions) : null;
   const fresh = chain === null;
+  let genesisCached = false;
   if (!chain) {
-    const engine = Engine.fresh();
-    engine.setClock(0n, 0n, 0n, BigInt(Math.floor(Date.now() / 1000)));
-    const genesis = runGenesis(engine, wallet, readGenesisConfig(options.genesisConfig ?? DEFAULT_GENESIS_CONFIG), options.repoRoot ?? REPO_ROOT);
-    chain = await Chain.create(engine, genesis, options.dataDir, chainOptions);
+    const config = readGenesisConfig(options.genesisConfig ?? DEFAULT_GENESIS_CONFIG);
+    const cacheDir = options.genesisCacheDir === undefined ? DEFAULT_GENESIS_CACHE_DIR : options.genesisCacheDir;
+    const g = cachedGenesis(wallet, config, options.repoRoot ?? REPO_ROOT, cacheDir);
+    genesisCached = g.hit;
+    chain = await Chain.create(g.engine, g.genesis, options.dataDir, chainOptions);
   }
   chain.start();
   const rpc = new RpcHandler(chain);
@@ -75,6 +84,7 @@ export async function createChainServer(options: ChainServerOptions): Promise<Ch
     pubsub,
     fresh,
     walletCreated,
+    genesisCached,
     bootMs: performance.now() - t0,
     async close() {
       await pubsub.close();

@@ -25,7 +25,7 @@ export interface TestChain extends ListeningChain {
 export async function startChain(opts: Partial<ChainServerOptions> & { persist?: boolean; dir?: string } = {}): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'spicetime-chain-'));
   const walletPath = path.join(dir, 'id.json');
-  const server = await createChainServer({ dataDir: opts.persist ? path.join(dir, 'ledger') : null, walletPath, slotMs: 100, ...opts });
+  const server = await createChainServer({ dataDir: opts.persist ? path.join(dir, 'ledger') : null, walletPath, slotMs: 100, genesisCacheDir: null, ...opts });
   const listening = await listenChain(server, { rpcPort: 0, wsPort: 0 });
   const post = async (body: string) => {
     const res = await fetch(listening.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
