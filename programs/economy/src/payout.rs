@@ -1,4 +1,5 @@
-//! Paying $COMPUTE out (staking yield, provider rewards), in either mint mode.
+//! Paying tokens out of the program: $UBC from the stake vault (withdrawals, slashes) and
+//! $COMPUTE (staking yield, provider rewards) in either mint mode.
 
 use spicetime_abi::prelude::*;
 use spicetime_abi::token::{self, TokenAccount, TokenMove};
@@ -28,4 +29,14 @@ pub fn pay_compute(config: &Config, payout: &TokenMove, amount: u64) -> ProgramR
         }
         MintMode::Unset => Err(EconomyError::MintsNotSet.into()),
     }
+}
+
+/// Pays `amount` $UBC out of the stake vault (`payout.from`) to `payout.to`, signed by the
+/// program's authority PDA; the vault and the authority must be the ones the config stored.
+pub fn pay_ubc(config: &Config, payout: &TokenMove, amount: u64) -> ProgramResult {
+    Config::check_stored(payout.from, &config.stake_vault, "stake_vault")?;
+    Config::check_stored(payout.authority, &config.authority, "authority")?;
+    let bump = [config.authority_bump];
+    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
+    token::transfer_checked(payout, amount, config.ubc_decimals, &seeds)
 }

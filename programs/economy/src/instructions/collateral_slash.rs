@@ -1,9 +1,10 @@
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::{TokenAccount, TokenMove};
 
 use crate::errors::EconomyError;
 use crate::events::CollateralSlashed;
 use crate::marketplace::MARKETPLACE_CALLER;
+use crate::payout::pay_ubc;
 use crate::seeds::{AUTHORITY_SEED, COLLATERAL_SEED, CONFIG_SEED, STAKE_VAULT_SEED};
 use crate::state::{Collateral, Config};
 
@@ -50,8 +51,6 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: CollateralSlash, program_id: &Address) -> ProgramResult {
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    Config::check_stored(&ix.stake_vault, &config.stake_vault, "stake_vault")?;
-    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
     if ix.challenger_bps as u128 > BPS {
         return Err(EconomyError::SlashBpsExceeded.into());
@@ -65,12 +64,10 @@ pub fn process(mut ix: CollateralSlash, program_id: &Address) -> ProgramResult {
     config.total_collateral = config.total_collateral.checked_sub(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
     config.total_slashed = config.total_slashed.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
-    let bump = [config.authority_bump];
-    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     for (to, part) in [(&ix.challenger, challenger_amount), (&ix.treasury, treasury_amount)] {
         if part > 0 {
             let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to, authority: &ix.authority };
-            token::transfer_checked(&payout, part, config.ubc_decimals, &seeds)?;
+            pay_ubc(&config, &payout, part)?;
         }
     }
     collateral.save(&mut ix.collateral)?;

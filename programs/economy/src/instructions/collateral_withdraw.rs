@@ -1,9 +1,10 @@
 use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::{TokenAccount, TokenMove};
 
 use crate::errors::EconomyError;
 use crate::events::CollateralWithdrawn;
+use crate::payout::pay_ubc;
 use crate::seeds::{AUTHORITY_SEED, COLLATERAL_SEED, CONFIG_SEED, STAKE_VAULT_SEED};
 use crate::state::{Collateral, Config};
 
@@ -41,8 +42,6 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: CollateralWithdraw, program_id: &Address) -> ProgramResult {
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    Config::check_stored(&ix.stake_vault, &config.stake_vault, "stake_vault")?;
-    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
     collateral.check_no_open_jobs()?;
     if collateral.unlock_requested_ts == 0 {
@@ -55,10 +54,8 @@ pub fn process(mut ix: CollateralWithdraw, program_id: &Address) -> ProgramResul
     collateral.take(ix.amount)?;
     config.total_collateral = config.total_collateral.checked_sub(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
-    let bump = [config.authority_bump];
-    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
-    token::transfer_checked(&payout, ix.amount, config.ubc_decimals, &seeds)?;
+    pay_ubc(&config, &payout, ix.amount)?;
     config.save(&mut ix.config)?;
     let closed = collateral.amount == 0;
     if closed {

@@ -1,9 +1,10 @@
 use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::{TokenAccount, TokenMove};
 
 use crate::errors::EconomyError;
 use crate::events::StakeWithdrawn;
+use crate::payout::pay_ubc;
 use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, POSITION_SEED, STAKE_VAULT_SEED};
 use crate::state::{Config, Position, Tier};
 
@@ -38,8 +39,6 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    Config::check_stored(&ix.stake_vault, &config.stake_vault, "stake_vault")?;
-    Config::check_stored(&ix.authority, &config.authority, "authority")?;
     let position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     if position.unlocked_ts == 0 {
         return Err(EconomyError::StakeNotUnlocked.into());
@@ -55,10 +54,8 @@ pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.ubc_mint, "destination")?;
     config.total_staked = config.total_staked.checked_sub(position.amount).ok_or(EconomyError::ArithmeticOverflow)?;
 
-    let bump = [config.authority_bump];
-    let seeds = [Seed::from(AUTHORITY_SEED), Seed::from(&bump)];
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
-    token::transfer_checked(&payout, position.amount, config.ubc_decimals, &seeds)?;
+    pay_ubc(&config, &payout, position.amount)?;
     config.save(&mut ix.config)?;
     spicetime_abi::account::close(&mut ix.position, &mut ix.owner)?;
 
