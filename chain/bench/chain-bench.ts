@@ -11,7 +11,6 @@
  * 3. sendTransaction → signatureSubscribe notification latency p50 / p95;
  * 4. memory after BENCH_TXS transactions.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import WebSocket from 'ws';
 import { toBase58 } from '../src/base58.ts';
 import { createChainServer } from '../src/server.ts';
 import { readKeypair } from '../src/wallet.ts';
+import { launchChain } from './launch.ts';
 import { variants } from './signer.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -44,20 +44,6 @@ async function splSetup(conn: Connection, payer: Keypair): Promise<{ template: T
   const { blockhash } = await conn.getLatestBlockhash();
   const template = new Transaction({ feePayer: owner.publicKey, recentBlockhash: blockhash }).add(createTransferCheckedInstruction(a, mint, b, owner.publicKey, 1n, 6));
   return { template, owner };
-}
-
-async function launch(dir: string): Promise<{ rpcUrl: string; wsUrl: string; kill: () => Promise<void>; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--data-dir', path.join(dir, 'ledger'), '--wallet', path.join(dir, 'id.json'), '--rpc-port', '0', '--ws-port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [rpcUrl, wsUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready (\S+) (\S+)/.exec(out);
-      if (m) resolve([m[1]!, m[2]!]);
-    });
-    child.once('exit', (c) => reject(new Error(`chain exited ${c}`)));
-  });
-  return { rpcUrl, wsUrl, pid: child.pid!, kill: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
 }
 
 /** Stops a web3.js Connection's WebSocket (else it retries forever once its server is gone, burning bench CPU). */
@@ -129,7 +115,7 @@ async function main(): Promise<void> {
   console.error('ceiling measured');
   // 2b. over HTTP, server in its own process
   const httpDir = path.join(tmp, 'http');
-  const srv = await launch(httpDir);
+  const srv = await launchChain(httpDir);
   const conn = new Connection(srv.rpcUrl, { commitment: 'confirmed', wsEndpoint: srv.wsUrl });
   const set = await splSetup(conn, readKeypair(path.join(httpDir, 'id.json')));
   const httpTxs = variants(set.template, set.owner, HTTP_TXS, 1n).map((w) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sendTransaction', params: [w.toString('base64'), { encoding: 'base64' }] }));

@@ -3,20 +3,17 @@
  *   CHAIN_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx chain/bench/http-load.ts
  * (BENCH_HTTP_TXS, BENCH_CLIENTS change sizes). Transactions are signed before the timed window.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAssociatedTokenAccount, createMint, createTransferCheckedInstruction, mintTo } from '@solana/spl-token';
 import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from '@solana/web3.js';
 import { readKeypair } from '../src/wallet.ts';
+import { launchChain } from './launch.ts';
 import { variants } from './signer.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(HERE, '../src/cli.ts');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const N = Number(process.env.BENCH_HTTP_TXS ?? 20_000);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'spicetime-chain-load-'));
@@ -39,16 +36,8 @@ function httpPost(url: string, body: string): Promise<string> {
 async function main(): Promise<void> {
   const extra = (process.env.CHAIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', CLI, '--data-dir', path.join(tmp, 'ledger'), '--wallet', path.join(tmp, 'id.json'), '--rpc-port', '0', '--ws-port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [rpcUrl, wsUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready (\S+) (\S+)/.exec(out);
-      if (m) resolve([m[1]!, m[2]!]);
-    });
-    child.once('exit', (c) => reject(new Error(`chain exited ${c}`)));
-  });
+  const chain = await launchChain(tmp, extra);
+  const { rpcUrl, wsUrl } = chain;
   console.error(`server ready in ${(performance.now() - t0).toFixed(0)} ms (process start included)`);
   const conn = new Connection(rpcUrl, { commitment: 'confirmed', wsEndpoint: wsUrl });
   const payer = readKeypair(path.join(tmp, 'id.json'));
@@ -76,7 +65,7 @@ async function main(): Promise<void> {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
   };
-  const server0 = cpuOf(child.pid!);
+  const server0 = cpuOf(chain.pid);
   const client0 = process.cpuUsage();
   const t = performance.now();
   await Promise.all(
@@ -91,11 +80,11 @@ async function main(): Promise<void> {
   const rate = N / ((performance.now() - t) / 1000);
   const wall = performance.now() - t;
   const client = process.cpuUsage(client0);
-  const serverMs = cpuOf(child.pid!) - server0;
+  const serverMs = cpuOf(chain.pid) - server0;
   const clientMs = (client.user + client.system) / 1000;
   console.log(`HTTP sendTransaction ${N} x ${CLIENTS} clients: ${rate.toFixed(0)} tx/s${errors ? ` (${errors} errors)` : ''}`);
   console.log(`CPU in the window (${wall.toFixed(0)} ms wall): server ${serverMs.toFixed(0)} ms (${((serverMs / N) * 1000).toFixed(0)} µs/tx), client ${clientMs.toFixed(0)} ms (${((clientMs / N) * 1000).toFixed(0)} µs/tx)`);
-  await new Promise<void>((r) => (child.once('exit', () => r()), child.kill('SIGTERM')));
+  await chain.kill();
 }
 
 main().finally(() => {
