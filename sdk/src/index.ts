@@ -2,8 +2,17 @@
  * @spicetime/sdk — program ids, IDLs, typed program clients, PDAs and event decoding.
  * Browser-safe; the in-process LiteSVM chain is in `@spicetime/sdk/litesvm` (Node only).
  */
-export { PROGRAM_IDS, economyIdl, economyProgram, type Economy, type ProgramName } from './programs.ts';
-export { ECONOMY_SEEDS, MARKETPLACE_CALLER, collateralAddress, configAddress, economyAddresses, positionAddress } from './pda.ts';
+export { PROGRAM_IDS, economyIdl, economyProgram, marketplaceIdl, marketplaceProgram, type Economy, type Marketplace, type ProgramName } from './programs.ts';
+export {
+  ECONOMY_SEEDS,
+  MARKETPLACE_CALLER,
+  MARKETPLACE_SEEDS,
+  collateralAddress,
+  configAddress,
+  economyAddresses,
+  marketplacePda,
+  positionAddress,
+} from './pda.ts';
 export {
   EconomyClient,
   TIERS,
@@ -14,4 +23,22 @@ export {
   type StakePosition,
   type TierName,
 } from './economy.ts';
+export {
+  MarketplaceClient,
+  defaultMarketParams,
+  jobStatusName,
+  sha256,
+  type ChallengeAccount,
+  type JobAccount,
+  type JobStatus,
+  type LayerAccount,
+  type LayerPublication,
+  type LayerVersionAccount,
+  type MarketAccount,
+  type MarketParams,
+  type ProviderAccount,
+  type ProviderSpec,
+  type VerifierAccount,
+} from './marketplace.ts';
+export { ed25519Verification, ed25519VerificationOf, receiptMessage, verdictMessage, type Receipt } from './receipts.ts';
 export { decodeEvents, type DecodedEvent } from './events.ts';

@@ -1,5 +1,6 @@
 import { PublicKey } from '@solana/web3.js';
 import economyJson from '../../programs/idl/economy.json' with { type: 'json' };
+import marketplaceJson from '../../programs/idl/marketplace.json' with { type: 'json' };
 import { PROGRAM_IDS } from './programs.ts';
 
 interface IdlSeed {
@@ -11,15 +12,15 @@ interface IdlInstructionAccounts {
   accounts: { name: string; address?: string; pda?: { seeds: IdlSeed[] } }[];
 }
 
-const idlAccount = (instruction: string, account: string) =>
-  (economyJson.instructions as IdlInstructionAccounts[]).find((i) => i.name === instruction)?.accounts.find((a) => a.name === account);
+const idlAccount = (instruction: string, account: string, idl: { instructions: unknown } = economyJson) =>
+  (idl.instructions as IdlInstructionAccounts[]).find((i) => i.name === instruction)?.accounts.find((a) => a.name === account);
 
 /**
  * The constant leading seed of a PDA, read from the IDL the program's own declarations produced,
  * so every seed is written once, in the program.
  */
-function leadingSeed(instruction: string, account: string): Buffer {
-  const seeds = idlAccount(instruction, account)?.pda?.seeds;
+function leadingSeed(instruction: string, account: string, idl: { instructions: unknown } = economyJson): Buffer {
+  const seeds = idlAccount(instruction, account, idl)?.pda?.seeds;
   const first = seeds?.[0];
   if (first?.kind !== 'const' || !first.value) throw new Error(`the IDL has no constant PDA seed for ${instruction}.${account}`);
   return Buffer.from(first.value);
@@ -78,3 +79,49 @@ export function positionAddress(owner: PublicKey, positionId: bigint | number, p
 export function collateralAddress(provider: PublicKey, programId: PublicKey = PROGRAM_IDS.economy): PublicKey {
   return PublicKey.findProgramAddressSync([ECONOMY_SEEDS.collateral, provider.toBuffer()], programId)[0];
 }
+
+/** Leading seeds of the marketplace program's PDAs, from its IDL. */
+export const MARKETPLACE_SEEDS = {
+  market: leadingSeed('market_init', 'market', marketplaceJson),
+  layer: leadingSeed('layer_publish', 'layer', marketplaceJson),
+  layerVersion: leadingSeed('layer_publish', 'layer_version', marketplaceJson),
+  provider: leadingSeed('provider_register', 'provider', marketplaceJson),
+  verifier: leadingSeed('verifier_register', 'verifier', marketplaceJson),
+  job: leadingSeed('job_create', 'job', marketplaceJson),
+  jobVault: leadingSeed('job_create', 'job_vault', marketplaceJson),
+  challenge: leadingSeed('challenge_open', 'challenge', marketplaceJson),
+} as const;
+
+const u64le = (n: bigint | number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+const u32le = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const pda = (seeds: Buffer[], programId: PublicKey): PublicKey => PublicKey.findProgramAddressSync(seeds, programId)[0];
+
+/** The marketplace's PDAs. Each takes the marketplace program id last (default: the localnet id). */
+export const marketplacePda = {
+  /** The market configuration `["market"]`. */
+  market: (programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.market], programId),
+  /** A layer `["layer", mint]`. */
+  layer: (mint: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.layer, mint.toBuffer()], programId),
+  /** A layer version `["layer_version", layer, version as u32 LE]`. */
+  layerVersion: (layer: PublicKey, version: number, programId: PublicKey = PROGRAM_IDS.marketplace) =>
+    pda([MARKETPLACE_SEEDS.layerVersion, layer.toBuffer(), u32le(version)], programId),
+  /** A provider `["provider", authority]`. */
+  provider: (authority: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.provider, authority.toBuffer()], programId),
+  /** A verifier `["verifier", authority]`. */
+  verifier: (authority: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.verifier, authority.toBuffer()], programId),
+  /** A job `["job", client, job_id as u64 LE]`. */
+  job: (client: PublicKey, jobId: bigint | number, programId: PublicKey = PROGRAM_IDS.marketplace) =>
+    pda([MARKETPLACE_SEEDS.job, client.toBuffer(), u64le(jobId)], programId),
+  /** A job's escrow vault `["job_vault", job]`. */
+  jobVault: (job: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.jobVault, job.toBuffer()], programId),
+  /** A job's challenge `["challenge", job]`. */
+  challenge: (job: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.challenge, job.toBuffer()], programId),
+};

@@ -10,7 +10,7 @@ import {
 } from '@solana/spl-token';
 import { Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import { Clock } from 'litesvm';
-import { type ConfigParams, type Economy, EconomyClient, defaultParams, economyProgram } from '../src/index.ts';
+import { type ConfigParams, type Economy, EconomyClient, type ProgramName, defaultParams, economyProgram } from '../src/index.ts';
 import { LiteSvmProvider, localChain, walletOf } from '../src/litesvm/index.ts';
 
 /** Decimals of both tokens in these tests, as the live tokens use. */
@@ -28,8 +28,8 @@ export class EconomyFixture {
   readonly client: EconomyClient;
   readonly treasury = Keypair.generate().publicKey;
 
-  constructor() {
-    this.provider = localChain(['economy']);
+  constructor(programs: ProgramName[] = ['economy']) {
+    this.provider = localChain(programs);
     this.program = economyProgram(this.provider);
     this.client = new EconomyClient(this.program);
     this.setTime(1_700_000_000n);

@@ -119,6 +119,23 @@ ${extra}`);
     expect(legaliseIr(memcpy('300'), { inlineMax: 512 }).stats).toEqual({});
   });
 
+  it.each(['memcmp', 'bcmp'])('defines %s over the sol_memcmp_ syscall', (name) => {
+    const { ir, stats } = legaliseIr(
+      irModule(`
+define i1 @f(ptr %a, ptr %b, i64 %n) {
+start:
+  %c = call i32 @${name}(ptr %a, ptr %b, i64 %n)
+  %e = icmp eq i32 %c, 0
+  ret i1 %e
+}
+declare noundef i32 @${name}(ptr noundef, ptr noundef, i64 noundef) unnamed_addr #0`),
+    );
+    expect(stats).toEqual({ [`${name} -> sol_memcmp_`]: 1 });
+    expect(bodyOf(ir, name)).toContain('  call void @sol_memcmp_(ptr %a, ptr %b, i64 %n, ptr %result)');
+    expect(ir).not.toMatch(new RegExp(`^declare .*@${name}\\(`, 'm'));
+    expect(ir.match(/^declare void @sol_memcmp_\(ptr, ptr, i64, ptr\)$/gm)).toHaveLength(1);
+  });
+
   it('does not declare a syscall the module already declares', () => {
     const { ir } = legaliseIr(memcpy('%n', 'declare void @sol_memcpy_(ptr, ptr, i64)'));
     expect(ir.match(/^declare void @sol_memcpy_\(/gm)).toHaveLength(1);

@@ -110,6 +110,102 @@ impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
     }
 }
 
+/// A UTF-8 string of at most `N` bytes, encoded as Borsh's `string` (a u32 length, then the
+/// bytes). Accounts reserve `4 + N` bytes for it; only `4 + len` are written, and later fields
+/// follow right after, as Anchor's coder reads them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Text<const N: usize> {
+    len: usize,
+    bytes: [u8; N],
+}
+
+impl<const N: usize> Default for Text<N> {
+    fn default() -> Self {
+        Text { len: 0, bytes: [0; N] }
+    }
+}
+
+impl<const N: usize> core::fmt::Debug for Text<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<const N: usize> Text<N> {
+    /// The text of `bytes`, or `None` when longer than `N` or not UTF-8.
+    pub fn new(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() > N || core::str::from_utf8(bytes).is_err() {
+            return None;
+        }
+        let mut text = Self::default();
+        text.bytes[..bytes.len()].copy_from_slice(bytes);
+        text.len = bytes.len();
+        Some(text)
+    }
+
+    /// The bytes of the text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// The text (checked UTF-8 on the way in).
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<const N: usize> Borsh for Text<N> {
+    const SIZE: usize = 4 + N;
+    fn read(input: &mut &[u8]) -> Option<Self> {
+        let len = u32::read(input)? as usize;
+        if len > N {
+            return None;
+        }
+        Self::new(take(input, len)?)
+    }
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        let rest = (self.len as u32).write(out);
+        let (head, rest) = rest.split_at_mut(self.len);
+        head.copy_from_slice(self.as_bytes());
+        rest
+    }
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String {
+        "\"string\"".into()
+    }
+}
+
+impl<T: Borsh> Borsh for Option<T> {
+    const SIZE: usize = 1 + T::SIZE;
+    fn read(input: &mut &[u8]) -> Option<Self> {
+        match take(input, 1)?[0] {
+            0 => Some(None),
+            1 => Some(Some(T::read(input)?)),
+            _ => None,
+        }
+    }
+    fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        match self {
+            None => 0u8.write(out),
+            Some(value) => value.write(1u8.write(out)),
+        }
+    }
+    #[cfg(feature = "idl-build")]
+    fn idl_type() -> std::string::String {
+        std::format!("{{\"option\":{}}}", T::idl_type())
+    }
+}
+
 /// Declares a struct of [`Borsh`] fields and implements [`Borsh`] for it, fields in order.
 /// Used for instruction arguments and by the account and event macros.
 #[macro_export]
@@ -181,6 +277,30 @@ mod tests {
         assert!(def.starts_with("{\"name\":\"Sample\",\"docs\":[\"A struct of every supported type.\"]"));
         assert!(def.contains("{\"name\":\"d\",\"type\":\"u128\"}"));
         assert!(def.contains("{\"name\":\"g\",\"type\":{\"array\":[\"u8\",3]}}"));
+    }
+
+    #[test]
+    fn text_is_a_length_prefixed_string_of_bounded_size() {
+        let t = super::Text::<8>::new(b"abc").unwrap();
+        let mut buf = [0xffu8; 12];
+        let rest = t.write(&mut buf).len();
+        assert_eq!(rest, 12 - 7);
+        assert_eq!(&buf[..7], &[3, 0, 0, 0, b'a', b'b', b'c']);
+        assert_eq!(super::Text::<8>::read(&mut &buf[..]).unwrap().as_str(), "abc");
+        assert_eq!(super::Text::<2>::read(&mut &buf[..]), None, "longer than the bound");
+        assert_eq!(super::Text::<8>::read(&mut &[2u8, 0, 0, 0, 0xff, 0xfe][..]), None, "not UTF-8");
+        assert_eq!(super::Text::<8>::read(&mut &[5u8, 0, 0, 0, b'a'][..]), None, "truncated");
+        assert!(super::Text::<2>::new(b"abc").is_none());
+    }
+
+    #[test]
+    fn option_is_a_tag_then_the_value() {
+        let mut buf = [0u8; 9];
+        Some(7u64).write(&mut buf);
+        assert_eq!(buf[0], 1);
+        assert_eq!(Option::<u64>::read(&mut &buf[..]), Some(Some(7)));
+        assert_eq!(Option::<u64>::read(&mut &[0u8][..]), Some(None));
+        assert_eq!(Option::<u64>::read(&mut &[2u8][..]), None);
     }
 
     #[test]

@@ -20,8 +20,9 @@ macro_rules! event {
             pub fn emit(&self) {
                 let mut buf = [0u8; Self::ENCODED_LEN];
                 buf[..8].copy_from_slice(&Self::DISCRIMINATOR);
-                $crate::borsh::Borsh::write(self, &mut buf[8..]);
-                $crate::solana_program_log::log_data(&[&buf]);
+                // Variable-length fields (text) write less than their bound: log what was written.
+                let unused = $crate::borsh::Borsh::write(self, &mut buf[8..]).len();
+                $crate::solana_program_log::log_data(&[&buf[..Self::ENCODED_LEN - unused]]);
             }
         }
 

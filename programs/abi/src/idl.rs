@@ -116,6 +116,7 @@ pub fn instruction_account(
     docs: &[&str],
     writable: bool,
     signer: bool,
+    optional: bool,
     pda_seeds: Option<Vec<String>>,
     address: Option<String>,
 ) -> String {
@@ -125,6 +126,9 @@ pub fn instruction_account(
     }
     if signer {
         out.push_str(",\"signer\":true");
+    }
+    if optional {
+        out.push_str(",\"optional\":true");
     }
     if let Some(address) = address {
         out.push_str(&format!(",\"address\":{}", quote(&address)));

@@ -25,6 +25,11 @@
 //! discriminator (the program creates each type only at its canonical PDA) and its stored keys,
 //! a signer PDA or vault by the address stored at creation. A seed is a byte-string literal, a constant in braces (`{CONFIG_SEED}`), the name of another
 //! account of the instruction, or an integer argument in brackets (`[position_id]`, little-endian).
+//!
+//! An `optional` account (Anchor's optional accounts) is absent when the client passes the program's
+//! own id in its slot; it becomes an `Option<AccountView>`, and its checks apply only when present.
+//! A `dup` writable account may be the same as another writable account (a token account only
+//! credited, which may belong to two recipients at once); every other writable account is unique.
 
 /// Declares an instruction; see the [module docs](self).
 #[macro_export]
@@ -43,7 +48,7 @@ macro_rules! instruction {
     ) => {
         $(#[doc = $doc])*
         pub struct $name {
-            $( $(#[doc = $adoc])* pub $acc: $crate::__account_field!($($(@ $seed)+)?), )*
+            $( $(#[doc = $adoc])* pub $acc: $crate::__account_field!([$($flag),*] $($(@ $seed)+)?), )*
             $( $(#[doc = $fdoc])* pub $arg: $aty, )*
         }
 
@@ -66,12 +71,17 @@ macro_rules! instruction {
                     let $acc: $crate::pinocchio::AccountView = *views.next().ok_or_else(|| {
                         $crate::error::fail_account($crate::error::AnchorErrorCode::AccountNotEnoughKeys, stringify!($acc))
                     })?;
-                    $( $crate::__account_flag!($flag, $acc); )*
-                    $( $crate::account::check_address(&$acc, &$addr, stringify!($acc))?; )?
+                    if !$crate::__has_flag!(optional; $($flag),*) || $acc.address() != program_id {
+                        $( $crate::__account_flag!($flag, $acc); )*
+                        $( $crate::account::check_address(&$acc, &$addr, stringify!($acc))?; )?
+                    }
                 )*
+                // The program's own id (an absent optional account) is never writable here.
                 $crate::account::check_no_duplicate_writable(&[
-                    $( (stringify!($acc), &$acc, $crate::__has_flag!(writable; $($flag),*)) ),*
+                    $( (stringify!($acc), &$acc, $crate::__has_flag!(writable; $($flag),*) && !$crate::__has_flag!(dup; $($flag),*)
+                        && (!$crate::__has_flag!(optional; $($flag),*) || $acc.address() != program_id)) ),*
                 ])?;
+                $( let $acc = $crate::__account_optional!([$($flag),*] $acc, program_id); )*
                 let mut args = &data[8..];
                 $(
                     let $arg = <$aty as $crate::borsh::Borsh>::read(&mut args)
@@ -100,6 +110,7 @@ macro_rules! instruction {
                         &[$($adoc),*],
                         $crate::__has_flag!(writable; $($flag),*),
                         $crate::__has_flag!(signer; $($flag),*),
+                        $crate::__has_flag!(optional; $($flag),*),
                         {
                             #[allow(unused_mut)]
                             let mut seeds: Option<std::vec::Vec<std::string::String>> = None;
@@ -127,8 +138,26 @@ macro_rules! instruction {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __account_field {
+    ([$($flag:ident),*]) => { $crate::__account_view_type!($($flag),*) };
+    ([$($flag:ident),*] $($seeds:tt)+) => { $crate::pda::Pda };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __account_view_type {
     () => { $crate::pinocchio::AccountView };
-    ($($seeds:tt)+) => { $crate::pda::Pda };
+    (optional $(, $rest:ident)*) => { Option<$crate::pinocchio::AccountView> };
+    ($first:ident $(, $rest:ident)*) => { $crate::__account_view_type!($($rest),*) };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __account_optional {
+    ([] $acc:ident, $program_id:ident) => { $acc };
+    ([optional $(, $rest:ident)*] $acc:ident, $program_id:ident) => {
+        if $acc.address() == $program_id { None } else { Some($acc) }
+    };
+    ([$first:ident $(, $rest:ident)*] $acc:ident, $program_id:ident) => { $crate::__account_optional!([$($rest),*] $acc, $program_id) };
 }
 
 #[doc(hidden)]
@@ -136,7 +165,9 @@ macro_rules! __account_field {
 macro_rules! __account_flag {
     (writable, $acc:ident) => { $crate::account::check_writable(&$acc, stringify!($acc))? };
     (signer, $acc:ident) => { $crate::account::check_signer(&$acc, stringify!($acc))? };
-    ($other:ident, $acc:ident) => { compile_error!(concat!("unknown account flag `", stringify!($other), "`: use writable or signer")) };
+    (optional, $acc:ident) => {};
+    (dup, $acc:ident) => {};
+    ($other:ident, $acc:ident) => { compile_error!(concat!("unknown account flag `", stringify!($other), "`: use writable, signer, optional or dup")) };
 }
 
 #[doc(hidden)]
@@ -145,6 +176,8 @@ macro_rules! __has_flag {
     ($want:ident;) => { false };
     (writable; writable $(, $rest:ident)*) => { true };
     (signer; signer $(, $rest:ident)*) => { true };
+    (optional; optional $(, $rest:ident)*) => { true };
+    (dup; dup $(, $rest:ident)*) => { true };
     ($want:ident; $first:ident $(, $rest:ident)*) => { $crate::__has_flag!($want; $($rest),*) };
 }
 

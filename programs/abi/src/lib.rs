@@ -9,12 +9,16 @@ pub use solana_program_log;
 
 /// Account checks and typed program accounts (`account!`).
 pub mod account;
+/// Base58 text of addresses.
+pub mod base58;
 /// Fixed-size Borsh layouts (`borsh_struct!`).
 pub mod borsh;
 /// PDA-signed account creation through the System program.
 pub mod cpi;
 /// Anchor discriminators.
 pub mod discriminator;
+/// Ed25519 signatures verified in the same transaction, read back through the instructions sysvar.
+pub mod ed25519;
 /// Anchor-shaped errors (`program_errors!`).
 pub mod error;
 /// Events Anchor's `EventParser` decodes (`event!`).
@@ -29,6 +33,8 @@ pub mod program;
 pub mod sha256;
 /// SPL Token and Token-2022: reading mints and token accounts, PDA-signed CPIs.
 pub mod token;
+/// Token-2022 metadata pointer and token metadata extensions.
+pub mod token_metadata;
 
 /// IDL JSON assembly (host builds with `idl-build` only).
 #[cfg(feature = "idl-build")]

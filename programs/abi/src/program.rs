@@ -58,11 +58,13 @@ macro_rules! program {
             }
         )*
 
-        #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+        // `no-entrypoint`: another program links this one as a library (its accounts, ids and
+        // instruction types) without a second entrypoint.
+        #[cfg(all(any(target_os = "solana", target_arch = "bpf"), not(feature = "no-entrypoint")))]
         $crate::pinocchio::program_entrypoint!(process_instruction);
-        #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+        #[cfg(all(any(target_os = "solana", target_arch = "bpf"), not(feature = "no-entrypoint")))]
         $crate::pinocchio::nostd_panic_handler!();
-        #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+        #[cfg(all(any(target_os = "solana", target_arch = "bpf"), not(feature = "no-entrypoint")))]
         $crate::pinocchio::no_allocator!();
 
         /// Dispatches on the 8-byte instruction discriminator.

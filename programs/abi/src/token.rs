@@ -198,3 +198,50 @@ pub fn remove_mint_authority(token_program: &AccountView, mint: &AccountView, au
     let metas = [InstructionAccount::writable(mint.address()), InstructionAccount::readonly_signer(authority.address())];
     invoke(&instruction(token_program, &metas, &data)?, &[mint, authority], seeds)
 }
+
+/// `CloseAccount` (9): an empty token account's rent goes to `destination`.
+pub fn close_account(token_program: &AccountView, account: &AccountView, destination: &AccountView, owner: &AccountView, seeds: &[Seed]) -> ProgramResult {
+    let data = [9u8];
+    let metas = [
+        InstructionAccount::writable(account.address()),
+        InstructionAccount::writable(destination.address()),
+        InstructionAccount::readonly_signer(owner.address()),
+    ];
+    invoke(&instruction(token_program, &metas, &data)?, &[account, destination, owner], seeds)
+}
+
+/// The Associated Token Account program.
+pub const ASSOCIATED_TOKEN_PROGRAM_ID: Address = address!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
+
+/// The accounts of an associated token account creation.
+pub struct NewAssociatedAccount<'a> {
+    /// Pays the rent (signer).
+    pub payer: &'a AccountView,
+    /// The associated token account address (the ATA program checks the derivation).
+    pub account: &'a AccountView,
+    pub wallet: &'a AccountView,
+    pub mint: &'a AccountView,
+    pub system_program: &'a AccountView,
+    pub token_program: &'a AccountView,
+    /// The ATA program (checked).
+    pub ata_program: &'a AccountView,
+}
+
+/// `CreateIdempotent` of the Associated Token Account program: `wallet`'s account of `mint`.
+pub fn create_associated_account(new: &NewAssociatedAccount) -> ProgramResult {
+    check_token_program(new.token_program, "token_program")?;
+    if new.ata_program.address() != &ASSOCIATED_TOKEN_PROGRAM_ID {
+        return Err(fail_account(AnchorErrorCode::InvalidProgramId, "associated_token_program"));
+    }
+    let data = [1u8];
+    let metas = [
+        InstructionAccount::writable_signer(new.payer.address()),
+        InstructionAccount::writable(new.account.address()),
+        InstructionAccount::readonly(new.wallet.address()),
+        InstructionAccount::readonly(new.mint.address()),
+        InstructionAccount::readonly(new.system_program.address()),
+        InstructionAccount::readonly(new.token_program.address()),
+    ];
+    let ix = InstructionView { program_id: &ASSOCIATED_TOKEN_PROGRAM_ID, accounts: &metas, data: &data };
+    invoke(&ix, &[new.payer, new.account, new.wallet, new.mint, new.system_program, new.token_program], &[])
+}

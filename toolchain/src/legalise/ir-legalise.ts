@@ -23,7 +23,8 @@ import { UDIVMOD128_IR } from './udivmod128.ts';
  *  4. i128 `udiv/urem/sdiv/srem` → an appended restoring-division helper
  *  5. i128 `shl/lshr/ashr` by a variable amount → selects over 64-bit shifts
  *  6. `llvm.{u,s}mul.with.overflow.{i64,i128}` → multiply + check
- *  7. functions with more than 5 parameters or a pair/aggregate/i128 return → `alwaysinline`
+ *  7. `memcmp`/`bcmp` (slice comparisons) declared but undefined → defined over the `sol_memcmp_` syscall
+ *  8. functions with more than 5 parameters or a pair/aggregate/i128 return → `alwaysinline`
  *     (the BPF calling convention has 5 argument registers and one return register), and
  *     `noinline` dropped from the call sites of such functions (rustc marks every call of an
  *     `#[inline(never)]` function so)
@@ -44,6 +45,20 @@ const MEM_INTRINSICS: Record<string, [string, string]> = {
   'llvm.memmove.p0.p0.i64': ['sol_memmove_', 'declare void @sol_memmove_(ptr, ptr, i64)'],
   'llvm.memset.p0.i64': ['sol_memset_', 'declare void @sol_memset_(ptr, i8, i64)'],
 };
+/** A declaration of libc's `memcmp` or `bcmp`, which rustc calls for slice equality. */
+const MEMCMP_DECLARATION = /^declare [^@]*\bi32 @(memcmp|bcmp)\(/;
+const SOL_MEMCMP = 'declare void @sol_memcmp_(ptr, ptr, i64, ptr)';
+/** `memcmp`/`bcmp` over the runtime's `sol_memcmp_(a, b, n, *result)`. */
+const memcmpDefinition = (name: string): string =>
+  [
+    `define i32 @${name}(ptr %a, ptr %b, i64 %n) {`,
+    'start:',
+    '  %result = alloca i32, align 4',
+    '  call void @sol_memcmp_(ptr %a, ptr %b, i64 %n, ptr %result)',
+    '  %value = load i32, ptr %result, align 4',
+    '  ret i32 %value',
+    '}',
+  ].join('\n');
 const BINARY = /^(\s*)(%[-\w.$"]+) = (sdiv|srem|udiv|urem|mul|shl|lshr|ashr)((?: exact| nuw| nsw)*) (i\d+) (.+?)(, !.*)?$/;
 const MUL_OVERFLOW_64 = /^(\s*)(%[-\w.$"]+) = (?:tail |musttail |notail )?call (?:[\w ]+ )?\{ ?i64, i1 ?\} @llvm\.(u|s)mul\.with\.overflow\.i64\((.*)\)(.*)$/;
 const MUL_OVERFLOW_128 = /^(\s*)(%[-\w.$"]+) = (?:tail |musttail |notail )?call (?:[\w ]+ )?\{ ?i128, i1 ?\} @llvm\.(u|s)mul\.with\.overflow\.i128\((.*)\)(.*)$/;
@@ -138,6 +153,13 @@ export function legaliseIr(input: string, options: LegaliseOptions = {}): Legali
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const compare = MEMCMP_DECLARATION.exec(line);
+    if (compare) {
+      out.push(memcmpDefinition(compare[1]!));
+      declarations.add(SOL_MEMCMP);
+      count(`${compare[1]} -> sol_memcmp_`);
+      continue;
+    }
     if (!line.startsWith('define ')) {
       out.push(line);
       continue;

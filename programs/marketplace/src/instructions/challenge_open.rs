@@ -1,0 +1,100 @@
+use pinocchio::sysvars::{clock::Clock, Sysvar};
+use spicetime_abi::cpi::{create_pda_account, NewAccount};
+use spicetime_abi::prelude::*;
+use spicetime_abi::token::{self, TokenMove};
+
+use crate::errors::MarketError;
+use crate::escrow::{check_compute, check_vault, compute_account, economy_config};
+use crate::events::ChallengeOpened;
+use crate::seeds::{CHALLENGE_SEED, JOB_VAULT_SEED, MARKET_SEED};
+use crate::state::{Challenge, Job, JobStatus, Layer, Market, Provider};
+
+spicetime_abi::instruction! {
+    /// Challenges a job's receipt within its window: the challenger bonds $COMPUTE (at least the
+    /// market minimum) into the job's vault, and registered verifiers vote until the vote deadline.
+    pub struct ChallengeOpen = "challenge_open" {
+        accounts {
+            /// 0. [] The market PDA `["market"]`.
+            market: [] pda({MARKET_SEED}),
+            /// 1. [writable, signer] The challenger, who pays the bond and the rent.
+            challenger: [writable, signer],
+            /// 2. [writable] The job.
+            job: [writable],
+            /// 3. [writable] The challenge PDA `["challenge", job]`, created here.
+            challenge: [writable] seeds({CHALLENGE_SEED}, job),
+            /// 4. [writable] The job's vault PDA `["job_vault", job]` (holds the bond).
+            job_vault: [writable] pda({JOB_VAULT_SEED}, job),
+            /// 5. [writable] The challenger's $COMPUTE account.
+            challenger_token: [writable],
+            /// 6. [writable] The job's provider.
+            provider: [writable],
+            /// 7. [writable] The job's layer.
+            layer: [writable],
+            /// 8. [] The economy program's config.
+            economy_config: [],
+            /// 9. [] $COMPUTE.
+            compute_mint: [],
+            /// 10. [] $COMPUTE's token program.
+            token_program: [],
+            /// 11. [] The System program.
+            system_program: [] address(SYSTEM_PROGRAM_ID),
+        }
+        args {
+            /// $COMPUTE bonded, at least the market minimum.
+            bond: u64,
+        }
+    }
+}
+
+pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
+    let market = Market::read(&ix.market, program_id)?;
+    let mut job = Job::read(&ix.job, program_id)?;
+    job.check_status(JobStatus::Submitted)?;
+    let now = Clock::get()?.unix_timestamp;
+    if now >= job.settle_after_ts {
+        return Err(MarketError::ChallengeWindowClosed.into());
+    }
+    if ix.challenger.address() == &job.provider {
+        return Err(MarketError::CannotChallengeOwnJob.into());
+    }
+    if ix.bond < market.params.min_bond {
+        return Err(MarketError::BondTooSmall.into());
+    }
+    check_vault(&ix.job_vault, &job.vault)?;
+    let mut provider = Provider::read(&ix.provider, program_id)?;
+    provider.check_authority(&job.provider)?;
+    if ix.layer.address() != &job.layer {
+        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
+    }
+    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
+    let economy = economy_config(&ix.economy_config)?;
+    check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
+    compute_account(&economy, &ix.challenger_token, &ix.token_program, ix.challenger.address(), "challenger_token")?;
+
+    let challenge = Challenge {
+        job: *ix.job.address(),
+        challenger: *ix.challenger.address(),
+        bond: ix.bond,
+        opened_ts: now,
+        vote_deadline_ts: now.checked_add(market.params.vote_window).ok_or(MarketError::ArithmeticOverflow)?,
+        bump: ix.challenge.bump,
+        ..Challenge::default()
+    };
+    let bump = [ix.challenge.bump];
+    let seeds = [Seed::from(CHALLENGE_SEED), Seed::from(ix.job.address().as_ref()), Seed::from(&bump)];
+    create_pda_account(&NewAccount { payer: &ix.challenger, account: &ix.challenge, space: Challenge::SPACE, owner: program_id }, &seeds)?;
+    challenge.save(&mut ix.challenge)?;
+    let bond = TokenMove { token_program: &ix.token_program, from: &ix.challenger_token, mint: &ix.compute_mint, to: &ix.job_vault, authority: &ix.challenger };
+    token::transfer_checked(&bond, ix.bond, economy.compute_decimals, &[])?;
+
+    job.status = JobStatus::Challenged;
+    job.bond = ix.bond;
+    provider.jobs_challenged = provider.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+    layer.jobs_challenged = layer.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+    job.save(&mut ix.job)?;
+    provider.save(&mut ix.provider)?;
+    layer.save(&mut ix.layer)?;
+
+    ChallengeOpened { job: *ix.job.address(), challenger: challenge.challenger, bond: ix.bond, vote_deadline_ts: challenge.vote_deadline_ts }.emit();
+    Ok(())
+}

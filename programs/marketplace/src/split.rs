@@ -1,0 +1,110 @@
+//! How a settled job's escrow divides, to the base unit: the job's price (tokens used at the
+//! claimed rate, rounded up) pays the burn, the treasury fee, the royalty (the parent's share
+//! within it) and the provider; the rest of the escrow goes back to the client. The parts always
+//! add up to the escrow exactly.
+
+use pinocchio::error::ProgramError;
+
+use crate::errors::MarketError;
+use crate::state::market::BPS;
+
+/// The rates a split applies, in basis points.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rates {
+    pub burn_bps: u16,
+    pub fee_bps: u16,
+    pub royalty_bps: u16,
+    pub parent_share_bps: u16,
+    pub reward_bps: u16,
+}
+
+/// A settled job's payments in $COMPUTE base units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Split {
+    /// The job's price: tokens used at the rate, rounded up.
+    pub price: u64,
+    pub burn: u64,
+    pub fee: u64,
+    /// Royalty to the layer's holder (after the parent's share).
+    pub royalty: u64,
+    /// The parent layer holder's share of the royalty.
+    pub parent_royalty: u64,
+    pub provider: u64,
+    pub refund: u64,
+    /// Reward the economy program pays the provider on top (not from the escrow).
+    pub reward: u64,
+}
+
+fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+    // amount × bps / 10,000 ≤ amount when bps ≤ 10,000; larger bps can still not overflow u128.
+    let part = (amount as u128).checked_mul(bps as u128).ok_or(MarketError::ArithmeticOverflow)? / BPS as u128;
+    u64::try_from(part).map_err(|_| MarketError::ArithmeticOverflow.into())
+}
+
+/// Splits `escrow` for a job that used `tokens` at `rate_per_thousand`.
+pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> Result<Split, ProgramError> {
+    let price = crate::state::Job::price_of(tokens, rate_per_thousand)?;
+    let refund = escrow.checked_sub(price).ok_or(MarketError::ArithmeticOverflow)?;
+    let burn = bps_of(price, rates.burn_bps)?;
+    let fee = bps_of(price, rates.fee_bps)?;
+    let after_protocol = price.checked_sub(burn).and_then(|p| p.checked_sub(fee)).ok_or(MarketError::RoyaltyBpsExceeded)?;
+    // Economy parameters may change after a layer is published: the royalty never takes more than
+    // what the burn and fee leave, so settlement cannot fail on it.
+    let total_royalty = bps_of(price, rates.royalty_bps)?.min(after_protocol);
+    let parent_royalty = bps_of(total_royalty, rates.parent_share_bps.min(BPS as u16))?;
+    let royalty = total_royalty.checked_sub(parent_royalty).ok_or(MarketError::ArithmeticOverflow)?;
+    let provider = after_protocol.checked_sub(total_royalty).ok_or(MarketError::ArithmeticOverflow)?;
+    let reward = bps_of(price, rates.reward_bps)?;
+    Ok(Split { price, burn, fee, royalty, parent_royalty, provider, refund, reward })
+}
+
+impl Split {
+    /// The sum of every part paid out of the escrow.
+    pub fn total(&self) -> Option<u64> {
+        [self.burn, self.fee, self.royalty, self.parent_royalty, self.provider, self.refund].iter().try_fold(0u64, |a, b| a.checked_add(*b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rates() -> Rates {
+        Rates { burn_bps: 50, fee_bps: 100, royalty_bps: 1_000, parent_share_bps: 2_500, reward_bps: 200 }
+    }
+
+    #[test]
+    fn a_worked_example() {
+        // 1,500 tokens at 2,000 per 1k = 3,000; escrow for 2,000 tokens at 2,500 per 1k = 5,000.
+        let s = split(5_000, 1_500, 2_000, rates()).unwrap();
+        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 225, parent_royalty: 75, provider: 2_655, refund: 2_000, reward: 60 });
+    }
+
+    #[test]
+    fn parts_always_add_up_to_the_escrow() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..100_000 {
+            let max_tokens = next(1_000_000) + 1;
+            let max_price = next(10_000_000) + 1;
+            let escrow = crate::state::Job::price_of(max_tokens, max_price).unwrap();
+            let tokens = next(max_tokens + 1);
+            let rate = next(max_price + 1);
+            let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: next(10_001) as u16, parent_share_bps: next(10_001) as u16, reward_bps: next(10_001) as u16 };
+            let s = split(escrow, tokens, rate, r).unwrap();
+            assert_eq!(s.total(), Some(escrow));
+            assert!(s.price <= escrow);
+        }
+    }
+
+    #[test]
+    fn the_royalty_yields_to_the_protocol_share() {
+        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 1_000, fee_bps: 1_000, royalty_bps: 9_000, ..Rates::default() }).unwrap();
+        assert_eq!((s.burn, s.fee, s.royalty, s.provider), (1_000, 1_000, 8_000, 0));
+    }
+}
