@@ -1,5 +1,6 @@
 import { BN } from '@coral-xyz/anchor';
-import { PublicKey } from '@solana/web3.js';
+import { createTransferCheckedInstruction } from '@solana/spl-token';
+import { PublicKey, Transaction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { decodeEvents, jobStatusName, sha256 } from '../src/index.ts';
 import { WHOLE } from './economy-fixture.ts';
@@ -35,3 +36,32 @@ for (const mode of ['existing mints', 'program mints'] as const) {
     });
   });
 }
+
+describe('a job vault', () => {
+  it('cannot be blocked by a donation: whatever was sent on top goes back with the refund', async () => {
+    // Given a claimed job whose vault someone sent 7 extra base units
+    const f = await new MarketFixture().setup({ challengeWindow: new BN(0) });
+    const { layer, creator } = await f.publishedLayer({ pricePerThousand: 0n, royaltyBps: 0 });
+    const provider = await f.registeredProvider({ pricePerThousand: 1_000n });
+    const client = f.marketUser(1_000_000n);
+    const { job } = await client.market.createJob({ client: client.publicKey, jobId: 7, layer, prompt: 'p', maxTokens: 1_000, maxPricePerThousand: 1_000 });
+    const vault = (await f.market.fetchJob(job))!.vault;
+    const griefer = f.marketUser(7n);
+    f.provider.execute(
+      new Transaction().add(createTransferCheckedInstruction(f.ata(griefer.publicKey, f.computeMint), f.computeMint, vault, griefer.publicKey, 7n, 9)),
+      [griefer.keypair],
+    );
+    await provider.market.jobClaim({ authority: provider.publicKey, job });
+    await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt: { outputHash: sha256('out'), tokensUsed: 500, outputCid: '' } });
+
+    // When it is settled
+    await client.market.jobSettle({ job, layerHolder: creator.publicKey });
+
+    // Then the client gets the unused escrow and the 7 units, and the vault is closed
+    const settled = decodeEvents(f.market.program, client.provider.last!.logs).find((e) => e.name === 'jobSettled')!.data as { refund: BN; price: BN };
+    expect(settled.price.toNumber()).toBe(500);
+    expect(settled.refund.toNumber()).toBe(500 + 7);
+    expect(await f.computeOf(client.publicKey)).toBe(1_000_000n - 500n + 7n);
+    expect(f.provider.svm.getAccount(vault.toBase58() as never).exists).toBe(false);
+  });
+});

@@ -46,6 +46,20 @@ impl Escrow<'_> {
         with_authority_seeds(|seeds| token::transfer_checked(&m, amount, self.decimals, seeds))
     }
 
+    /// What the vault holds now.
+    pub fn balance(&self) -> Result<u64, ProgramError> {
+        Ok(TokenAccount::load(self.vault, self.token_program, "job_vault")?.amount)
+    }
+
+    /// Pays everything left in the vault to `to` and returns the amount: anything someone sent to
+    /// the vault beyond the escrow goes back with the refund, so a donation can never block the
+    /// vault's closing.
+    pub fn pay_rest(&self, to: &AccountView) -> Result<u64, ProgramError> {
+        let rest = self.balance()?;
+        self.pay(to, rest)?;
+        Ok(rest)
+    }
+
     /// Closes the (empty) vault; its rent goes to `destination`.
     pub fn close(&self, destination: &AccountView) -> ProgramResult {
         with_authority_seeds(|seeds| token::close_account(self.token_program, self.vault, destination, self.authority, seeds))

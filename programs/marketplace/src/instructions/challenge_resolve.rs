@@ -122,9 +122,8 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
                 collateral_slash(&call, &accounts, slashed, market.params.challenger_bps)?;
             }
             collateral_release(&call, &ix.provider_authority, &ix.collateral)?;
-            refund = job.escrow;
-            escrow.pay(&ix.client_token, job.escrow)?;
             escrow.pay(&ix.challenger_token, job.bond)?;
+            refund = escrow.pay_rest(&ix.client_token)?;
             escrow.close(&ix.client)?;
             provider.open_jobs = provider.open_jobs.checked_sub(1).ok_or(MarketError::ArithmeticOverflow)?;
             provider.jobs_slashed = provider.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;

@@ -42,10 +42,10 @@ pub fn process(mut ix: JobCancel, program_id: &Address) -> ProgramResult {
     compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
 
     let escrow = Escrow { token_program: &ix.token_program, vault: &ix.job_vault, mint: &ix.compute_mint, authority: &ix.authority, decimals: economy.compute_decimals };
-    escrow.pay(&ix.client_token, job.escrow)?;
+    let refund = escrow.pay_rest(&ix.client_token)?;
     escrow.close(&ix.client)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
-    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund: job.escrow, expired: false }.emit();
+    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund, expired: false }.emit();
     Ok(())
 }

@@ -60,13 +60,13 @@ pub fn process(mut ix: JobExpire, program_id: &Address) -> ProgramResult {
     compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
 
     let escrow = Escrow { token_program: &ix.token_program, vault: &ix.job_vault, mint: &ix.compute_mint, authority: &ix.authority, decimals: economy.compute_decimals };
-    escrow.pay(&ix.client_token, job.escrow)?;
+    let refund = escrow.pay_rest(&ix.client_token)?;
     escrow.close(&ix.client)?;
     collateral_release(&EconomyCall { program: &ix.economy_program, authority: &ix.authority }, &ix.provider_authority, &ix.collateral)?;
     provider.open_jobs = provider.open_jobs.checked_sub(1).ok_or(MarketError::ArithmeticOverflow)?;
     provider.save(&mut ix.provider)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
-    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund: job.escrow, expired: true }.emit();
+    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund, expired: true }.emit();
     Ok(())
 }

@@ -121,11 +121,12 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
         escrow.pay(parent_royalty, s.parent_royalty)?;
     }
     escrow.pay(&ix.treasury_token, s.fee)?;
-    escrow.pay(&ix.client_token, s.refund)?;
     let call = EconomyCall { program: &ix.economy_program, authority: &ix.authority };
     if s.burn > 0 {
         settlement_burn(&call, &BurnAccounts { config: &ix.economy_config, source: &ix.job_vault, compute_mint: &ix.compute_mint, token_program: &ix.token_program }, s.burn)?;
     }
+    // The unused escrow (plus anything sent to the vault on top) goes back to the client.
+    let refund = escrow.pay_rest(&ix.client_token)?;
     if s.reward > 0 {
         let reward = RewardAccounts {
             config: &ix.economy_config,
@@ -172,7 +173,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
         parent_recipient: parent_holder,
         burned: s.burn,
         fee: s.fee,
-        refund: s.refund,
+        refund,
         reward: s.reward,
         provider_jobs_completed: provider.jobs_completed,
         layer_jobs_completed: layer.jobs_completed,
