@@ -89,6 +89,17 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     }
     let economy = economy_config(&ix.economy_config)?;
     check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
+    // Every account is checked whatever the outcome, so a transaction never carries one unchecked.
+    compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
+    compute_account(&economy, &ix.challenger_token, &ix.token_program, &challenge.challenger, "challenger_token")?;
+    compute_account(&economy, &ix.provider_token, &ix.token_program, &job.provider, "provider_token")?;
+    economy.check_ubc(ix.ubc_mint.address(), ix.ubc_token_program.address()).map_err(|_| MarketError::MintMismatch)?;
+    TokenAccount::load(&ix.challenger_ubc, &ix.ubc_token_program, "challenger_ubc")?.check_mint(&economy.ubc_mint, "challenger_ubc")?.check_owner(&challenge.challenger, "challenger_ubc")?;
+    TokenAccount::load(&ix.treasury_ubc, &ix.ubc_token_program, "treasury_ubc")?.check_mint(&economy.ubc_mint, "treasury_ubc")?.check_owner(&economy.treasury, "treasury_ubc")?;
+    spicetime_abi::account::check_address(&ix.stake_vault, &economy.stake_vault, "stake_vault")?;
+    spicetime_abi::account::check_address(&ix.economy_authority, &economy.authority, "economy_authority")?;
+    let collateral = Collateral::read(&ix.collateral, &economy::ID, &job.provider)?;
+    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
     let now = Clock::get()?.unix_timestamp;
     let outcome = match challenge.decided(market.params.quorum) {
         Some(outcome) => outcome,
@@ -102,12 +113,8 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     let mut refund = 0;
     match outcome {
         ChallengeOutcome::Upheld => {
-            compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
-            compute_account(&economy, &ix.challenger_token, &ix.token_program, &challenge.challenger, "challenger_token")?;
-            let collateral = Collateral::read(&ix.collateral, &economy::ID, &job.provider)?;
             slashed = market.params.slash_amount.min(collateral.amount);
             if slashed > 0 {
-                TokenAccount::load(&ix.challenger_ubc, &ix.ubc_token_program, "challenger_ubc")?.check_owner(&challenge.challenger, "challenger_ubc")?;
                 let accounts = SlashAccounts {
                     config: &ix.economy_config,
                     provider: &ix.provider_authority,
@@ -127,19 +134,13 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
             escrow.close(&ix.client)?;
             provider.open_jobs = provider.open_jobs.checked_sub(1).ok_or(MarketError::ArithmeticOverflow)?;
             provider.jobs_slashed = provider.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-            let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
             layer.jobs_slashed = layer.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
             layer.save(&mut ix.layer)?;
             provider.save(&mut ix.provider)?;
             spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
         }
         ChallengeOutcome::Rejected | ChallengeOutcome::Undecided => {
-            let (to, owner, name) = if outcome == ChallengeOutcome::Rejected {
-                (&ix.provider_token, &job.provider, "provider_token")
-            } else {
-                (&ix.challenger_token, &challenge.challenger, "challenger_token")
-            };
-            compute_account(&economy, to, &ix.token_program, owner, name)?;
+            let to = if outcome == ChallengeOutcome::Rejected { &ix.provider_token } else { &ix.challenger_token };
             escrow.pay(to, job.bond)?;
             job.bond = 0;
             job.status = JobStatus::Submitted;
