@@ -497,7 +497,12 @@ export class MarketplaceClient {
   async voteInstructions(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }): Promise<TransactionInstruction[]> {
     const ix = await this.program.methods
       .challengeVote(a.upheld, bytes32(a.resultHash, 'resultHash'))
-      .accountsPartial({ job: a.job, verifier: this.pda.verifier(a.verifier.publicKey) })
+      .accountsPartial({
+        job: a.job,
+        verifier: this.pda.verifier(a.verifier.publicKey),
+        economyConfig: this.economy.addresses.config,
+        collateral: collateralAddress(a.verifier.publicKey, this.economy.program.programId),
+      })
       .instruction();
     return [ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash)), ix];
   }
@@ -506,7 +511,12 @@ export class MarketplaceClient {
   async challengeVote(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
     return this.program.methods
       .challengeVote(a.upheld, bytes32(a.resultHash, 'resultHash'))
-      .accountsPartial({ job: a.job, verifier: this.pda.verifier(a.verifier.publicKey) })
+      .accountsPartial({
+        job: a.job,
+        verifier: this.pda.verifier(a.verifier.publicKey),
+        economyConfig: this.economy.addresses.config,
+        collateral: collateralAddress(a.verifier.publicKey, this.economy.program.programId),
+      })
       .preInstructions([ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash))])
       .rpc();
   }

@@ -1510,7 +1510,8 @@ export type Marketplace = {
         "quorum: the verifier re-ran the job and signed, with its wallet key,",
         "`\"spicetime:verdict:v1\" ‖ job ‖ upheld (1 byte) ‖ its output hash`, verified by the Ed25519",
         "program's instruction right before this one. Anyone may submit it; each verifier votes once,",
-        "and never on a job it provided or challenged."
+        "never on a job it provided or challenged, and only while its economy collateral still holds",
+        "the minimum."
       ],
       "discriminator": [
         67,
@@ -1587,9 +1588,21 @@ export type Marketplace = {
           "writable": true
         },
         {
+          "name": "economyConfig",
+          "docs": [
+            "4. [] The economy program's config."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "5. [] The verifier's collateral PDA in the economy program: still at least the minimum."
+          ]
+        },
+        {
           "name": "instructions",
           "docs": [
-            "4. [] The instructions sysvar."
+            "6. [] The instructions sysvar."
           ],
           "address": "Sysvar1nstructions1111111111111111111111111"
         }

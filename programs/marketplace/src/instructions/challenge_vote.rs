@@ -2,7 +2,9 @@ use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::ed25519::{check_preceding_signature, INSTRUCTIONS_SYSVAR_ID};
 use spicetime_abi::prelude::*;
 
+use crate::collateral::check_collateral;
 use crate::errors::MarketError;
+use crate::escrow::economy_config;
 use crate::events::ChallengeVoted;
 use crate::instructions::job_receipt::signature_error;
 use crate::messages;
@@ -14,7 +16,8 @@ spicetime_abi::instruction! {
     /// quorum: the verifier re-ran the job and signed, with its wallet key,
     /// `"spicetime:verdict:v1" ‖ job ‖ upheld (1 byte) ‖ its output hash`, verified by the Ed25519
     /// program's instruction right before this one. Anyone may submit it; each verifier votes once,
-    /// and never on a job it provided or challenged.
+    /// never on a job it provided or challenged, and only while its economy collateral still holds
+    /// the minimum.
     pub struct ChallengeVote = "challenge_vote" {
         accounts {
             /// 0. [] The market PDA `["market"]`.
@@ -25,7 +28,11 @@ spicetime_abi::instruction! {
             challenge: [writable] pda({CHALLENGE_SEED}, job),
             /// 3. [writable] The verifier.
             verifier: [writable],
-            /// 4. [] The instructions sysvar.
+            /// 4. [] The economy program's config.
+            economy_config: [],
+            /// 5. [] The verifier's collateral PDA in the economy program: still at least the minimum.
+            collateral: [],
+            /// 6. [] The instructions sysvar.
             instructions: [] address(INSTRUCTIONS_SYSVAR_ID),
         }
         args {
@@ -49,6 +56,8 @@ pub fn process(mut ix: ChallengeVote, program_id: &Address) -> ProgramResult {
     if verifier.authority == job.provider || verifier.authority == challenge.challenger {
         return Err(MarketError::VerifierNotEligible.into());
     }
+    // Staked now, not only when it registered: collateral withdrawn since cannot vote.
+    check_collateral(&economy_config(&ix.economy_config)?, &ix.collateral, &verifier.authority)?;
     let message = messages::verdict(ix.job.address(), ix.upheld, &ix.result_hash);
     check_preceding_signature(&ix.instructions, &verifier.authority, message.as_bytes()).map_err(signature_error)?;
     challenge.vote(&verifier.authority, ix.upheld, market.params.quorum)?;
