@@ -2,7 +2,8 @@ import { BN } from '@coral-xyz/anchor';
 import { createTransferCheckedInstruction } from '@solana/spl-token';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
-import { decodeEvents, jobStatusName, sha256 } from '../src/index.ts';
+import { MARKETPLACE_SEEDS, PROGRAM_IDS, decodeEvents, jobStatusName, sha256 } from '../src/index.ts';
+import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MarketFixture } from './market-fixture.ts';
 
@@ -63,5 +64,46 @@ describe('a job vault', () => {
     expect(settled.refund.toNumber()).toBe(500 + 7);
     expect(await f.computeOf(client.publicKey)).toBe(1_000_000n - 500n + 7n);
     expect(f.provider.svm.getAccount(vault.toBase58() as never).exists).toBe(false);
+  });
+});
+
+describe('PDAs the marketplace creates', () => {
+  it('must be canonical: a job at a lower bump of its own seeds is refused with ConstraintSeeds', async () => {
+    // Given the job seeds and an address from a non-canonical bump of the same seeds
+    const f = await new MarketFixture().setup();
+    const { layer } = await f.publishedLayer();
+    const client = f.marketUser(10n ** 12n);
+    const id = Buffer.alloc(8);
+    const seeds = [MARKETPLACE_SEEDS.job, client.publicKey.toBuffer(), id];
+    const [canonical, bump] = PublicKey.findProgramAddressSync(seeds, PROGRAM_IDS.marketplace);
+    let lower: PublicKey | null = null;
+    for (let b = bump - 1; b >= 0 && !lower; b--) {
+      try {
+        lower = PublicKey.createProgramAddressSync([...seeds, Buffer.from([b])], PROGRAM_IDS.marketplace);
+      } catch {
+        // on the curve: not a PDA
+      }
+    }
+    expect(lower).not.toBeNull();
+    expect(lower!.equals(canonical)).toBe(false);
+
+    // When a job is created there, Then the program refuses it
+    const config = (await f.client.fetchConfig())!;
+    const build = (job: PublicKey) =>
+      client.market.program.methods
+        .jobCreate(new BN(0), PublicKey.default, [...sha256('p')], new BN(10), new BN(10_000_000))
+        .accountsPartial({
+          client: client.publicKey,
+          job,
+          layer,
+          economyConfig: f.client.addresses.config,
+          computeMint: config.computeMint,
+          clientToken: client.market.computeAccount(config, client.publicKey),
+          tokenProgram: config.computeTokenProgram,
+        })
+        .rpc();
+    await expectAnchorError(() => build(lower!), 'ConstraintSeeds', 2006);
+    await build(canonical);
+    expect(await f.market.fetchJob(canonical)).not.toBeNull();
   });
 });
