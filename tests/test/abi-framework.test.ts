@@ -130,4 +130,28 @@ describe('spicetime-abi CPIs and PDAs', () => {
     // And the same PDA cannot be created twice
     await expect(probe.methods.itemCreate(40).accounts({ owner: provider.publicKey }).rpc()).rejects.toThrow();
   });
+
+  // Anchor 0.32.1's own benchmark (bench/COMPUTE_UNITS.md) for the same account work; the goal is
+  // at most half of it. Compute units are deterministic, so this is a check, not a timing.
+  const ANCHOR = { signer_check: 874, token_account_read: 1_268, empty_init: 4_915 } as const;
+  const probeUnits = (): number => {
+    const line = provider.last!.logs.find((l) => l.startsWith(`Program ${PROBE_ID.toBase58()} consumed `))!;
+    return Number(/consumed (\d+) of/.exec(line)![1]);
+  };
+
+  it("costs at most half of Anchor's compute units for the same account work", async () => {
+    const units: Record<keyof typeof ANCHOR, number> = { signer_check: 0, token_account_read: 0, empty_init: 0 };
+    await probe.methods.signerCheck().accounts({ signer: provider.publicKey }).rpc();
+    units.signer_check = probeUnits();
+    const { vault } = tokenSetup(TOKEN_PROGRAM_ID);
+    await probe.methods.tokenAccountRead().accounts({ tokenAccount: vault, tokenProgram: TOKEN_PROGRAM_ID }).rpc();
+    units.token_account_read = probeUnits();
+    const account = Keypair.generate();
+    await probe.methods.emptyInit().accounts({ payer: provider.publicKey, account: account.publicKey }).signers([account]).rpc();
+    units.empty_init = probeUnits();
+    expect(provider.svm.getAccount(address(account.publicKey.toBase58())).programAddress).toBe(PROBE_ID.toBase58());
+
+    console.table(Object.fromEntries(Object.entries(units).map(([k, cu]) => [k, { cu, anchor: ANCHOR[k as keyof typeof ANCHOR], ratio: +(cu / ANCHOR[k as keyof typeof ANCHOR]).toFixed(3) }])));
+    for (const [k, cu] of Object.entries(units)) expect(cu, k).toBeLessThanOrEqual(ANCHOR[k as keyof typeof ANCHOR] / 2);
+  });
 });

@@ -1,5 +1,7 @@
 //! A test program for `spicetime-abi`: PDA-signed token transfers through SPL Token and
-//! Token-2022, and PDA creation with an account seed. Built by the tests only.
+//! Token-2022, PDA creation with an account seed, and the account work of Anchor's own compute-unit
+//! benchmark (one signer, one token account, initialising one account) to measure the framework
+//! against it. Built by the tests only.
 #![cfg_attr(not(any(test, feature = "idl-build")), no_std)]
 
 pinocchio::address::declare_id!("ProbeAbi11111111111111111111111111111111111");
@@ -52,6 +54,60 @@ fn item_create(ix: ItemCreate, program_id: &Address) -> ProgramResult {
     create_pda_account(&NewAccount { payer: &ix.owner, account: &ix.item, space: ix.space as usize, owner: program_id }, &seeds)
 }
 
+spicetime_abi::instruction! {
+    /// Anchor's benchmark `signer1`: one signer, nothing else.
+    pub struct SignerCheck = "signer_check" {
+        accounts {
+            signer: [signer],
+        }
+        args {}
+    }
+}
+
+fn signer_check(_ix: SignerCheck, _program_id: &Address) -> ProgramResult {
+    Ok(())
+}
+
+spicetime_abi::instruction! {
+    /// Anchor's benchmark `tokenAccount1`: one token account, read and checked.
+    pub struct TokenAccountRead = "token_account_read" {
+        accounts {
+            token_account: [],
+            token_program: [],
+        }
+        args {}
+    }
+}
+
+fn token_account_read(ix: TokenAccountRead, _program_id: &Address) -> ProgramResult {
+    spicetime_abi::token::TokenAccount::load(&ix.token_account, &ix.token_program, "token_account")?;
+    Ok(())
+}
+
+spicetime_abi::account! {
+    /// An empty program account, as in Anchor's benchmark.
+    pub struct Empty {}
+}
+
+spicetime_abi::instruction! {
+    /// Anchor's benchmark `accountEmptyInit1`: initialises one (keypair) account of an empty type.
+    pub struct EmptyInit = "empty_init" {
+        accounts {
+            payer: [writable, signer],
+            account: [writable, signer],
+            system_program: [] address(SYSTEM_PROGRAM_ID),
+        }
+        args {}
+    }
+}
+
+fn empty_init(mut ix: EmptyInit, program_id: &Address) -> ProgramResult {
+    use pinocchio::sysvars::{rent::Rent, Sysvar};
+    let lamports = Rent::get()?.try_minimum_balance(Empty::SPACE)?;
+    spicetime_abi::pinocchio_system::instructions::CreateAccount { from: &ix.payer, to: &ix.account, lamports, space: Empty::SPACE as u64, owner: program_id }.invoke()?;
+    Empty {}.save(&mut ix.account)
+}
+
 spicetime_abi::program_errors! {
     /// The probe has no errors of its own.
     pub enum ProbeError {
@@ -66,8 +122,11 @@ spicetime_abi::program! {
     instructions {
         VaultTransfer => vault_transfer,
         ItemCreate => item_create,
+        SignerCheck => signer_check,
+        TokenAccountRead => token_account_read,
+        EmptyInit => empty_init,
     }
-    accounts []
+    accounts [Empty]
     events []
     types []
     errors ProbeError;
