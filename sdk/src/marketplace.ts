@@ -360,25 +360,24 @@ export class MarketplaceClient {
       .rpc();
   }
 
-  /** The Ed25519 verification and `job_receipt` instructions for a receipt signed by `nodeKey`. */
-  async receiptInstructions(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }): Promise<TransactionInstruction[]> {
+  /** `job_receipt` with the Ed25519 verification of `nodeKey`'s signature before it. */
+  private receiptCall(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }) {
     const r = a.receipt;
-    const ix = await this.program.methods
+    return this.program.methods
       .jobReceipt(bytes32(r.outputHash, 'outputHash'), bn(r.tokensUsed), r.outputCid)
       .accountsPartial({ job: a.job, provider: this.pda.provider(a.provider) })
-      .instruction();
-    return [ed25519Verification(a.nodeKey, receiptMessage(a.job, r)), ix];
+      .preInstructions([ed25519Verification(a.nodeKey, receiptMessage(a.job, r))]);
+  }
+
+  /** The Ed25519 verification and `job_receipt` instructions for a receipt signed by `nodeKey` (`provider`: the job's provider wallet). */
+  async receiptInstructions(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }): Promise<TransactionInstruction[]> {
+    return (await this.receiptCall(a).transaction()).instructions;
   }
 
   /** Submits a claimed job's receipt signed by the provider's node key (the provider wallet pays). */
   async submitReceipt(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair }) {
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
-    const r = a.receipt;
-    return this.program.methods
-      .jobReceipt(bytes32(r.outputHash, 'outputHash'), bn(r.tokensUsed), r.outputCid)
-      .accountsPartial({ job: a.job, provider: this.pda.provider(job.provider) })
-      .preInstructions([ed25519Verification(a.nodeKey, receiptMessage(a.job, r))])
-      .rpc();
+    return this.receiptCall({ ...a, provider: job.provider }).rpc();
   }
 
   /**
@@ -493,22 +492,8 @@ export class MarketplaceClient {
       .rpc();
   }
 
-  /** The Ed25519 verification and `challenge_vote` instructions for `verifier`'s signed verdict. */
-  async voteInstructions(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }): Promise<TransactionInstruction[]> {
-    const ix = await this.program.methods
-      .challengeVote(a.upheld, bytes32(a.resultHash, 'resultHash'))
-      .accountsPartial({
-        job: a.job,
-        verifier: this.pda.verifier(a.verifier.publicKey),
-        economyConfig: this.economy.addresses.config,
-        collateral: collateralAddress(a.verifier.publicKey, this.economy.program.programId),
-      })
-      .instruction();
-    return [ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash)), ix];
-  }
-
-  /** Submits `verifier`'s signed verdict on a challenged job (the provider wallet pays). */
-  async challengeVote(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
+  /** `challenge_vote` with the Ed25519 verification of the verifier's signed verdict before it. */
+  private voteCall(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
     return this.program.methods
       .challengeVote(a.upheld, bytes32(a.resultHash, 'resultHash'))
       .accountsPartial({
@@ -517,8 +502,17 @@ export class MarketplaceClient {
         economyConfig: this.economy.addresses.config,
         collateral: collateralAddress(a.verifier.publicKey, this.economy.program.programId),
       })
-      .preInstructions([ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash))])
-      .rpc();
+      .preInstructions([ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash))]);
+  }
+
+  /** The Ed25519 verification and `challenge_vote` instructions for `verifier`'s signed verdict. */
+  async voteInstructions(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }): Promise<TransactionInstruction[]> {
+    return (await this.voteCall(a).transaction()).instructions;
+  }
+
+  /** Submits `verifier`'s signed verdict on a challenged job (the provider wallet pays). */
+  challengeVote(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
+    return this.voteCall(a).rpc();
   }
 
   /** Resolves a challenge by its quorum or deadline (anyone may). */

@@ -1,9 +1,9 @@
 use spicetime_abi::prelude::*;
 use spicetime_abi::token::TOKEN_2022_PROGRAM_ID;
 
-use crate::errors::MarketError;
 use crate::events::LayerRetired;
 use crate::seeds::LAYER_SEED;
+use crate::state::layer::Held;
 use crate::state::Layer;
 
 spicetime_abi::instruction! {
@@ -27,10 +27,8 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: LayerRetire, program_id: &Address) -> ProgramResult {
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
-    if ix.mint.address() != &layer.mint || &layer.holder(&ix.holding, &ix.token_2022_program)? != ix.holder.address() {
-        return Err(MarketError::LayerHolderMismatch.into());
-    }
+    let held = Held { mint: &ix.mint, holding: &ix.holding, holder: &ix.holder, token_2022: &ix.token_2022_program };
+    let mut layer = Layer::read_held(&ix.layer, program_id, &held)?;
     layer.check_active()?;
     layer.retired = true;
     layer.save(&mut ix.layer)?;

@@ -9,6 +9,7 @@ use crate::asset::{cid_of, MintAccounts, VersionUpdate};
 use crate::errors::MarketError;
 use crate::events::LayerVersionPublished;
 use crate::seeds::{LAYER_SEED, LAYER_VERSION_SEED};
+use crate::state::layer::Held;
 use crate::state::{Layer, LayerVersion};
 
 spicetime_abi::instruction! {
@@ -45,13 +46,8 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: LayerVersionPublish, program_id: &Address) -> ProgramResult {
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
-    if ix.mint.address() != &layer.mint {
-        return Err(MarketError::LayerHolderMismatch.into());
-    }
-    if &layer.holder(&ix.holding, &ix.token_2022_program)? != ix.holder.address() {
-        return Err(MarketError::LayerHolderMismatch.into());
-    }
+    let held = Held { mint: &ix.mint, holding: &ix.holding, holder: &ix.holder, token_2022: &ix.token_2022_program };
+    let mut layer = Layer::read_held(&ix.layer, program_id, &held)?;
     layer.check_active()?;
     if Some(ix.version) != layer.version.checked_add(1) {
         return Err(MarketError::VersionMismatch.into());

@@ -58,6 +58,16 @@ impl Layer {
         Self::load(view, program_id, name)
     }
 
+    /// Reads a layer for its holder: `mint` must be its mint and `holding` a token account of
+    /// `holder` holding its token (`LayerHolderMismatch` otherwise).
+    pub fn read_held(view: &AccountView, program_id: &Address, held: &Held) -> Result<Self, ProgramError> {
+        let layer = Self::read(view, program_id, "layer")?;
+        if held.mint.address() != &layer.mint || &layer.holder(held.holding, held.token_2022)? != held.holder.address() {
+            return Err(MarketError::LayerHolderMismatch.into());
+        }
+        Ok(layer)
+    }
+
     /// Whether the layer has a parent.
     pub fn has_parent(&self) -> bool {
         self.parent != Address::default()
@@ -76,6 +86,15 @@ impl Layer {
     pub fn holder(&self, holding: &AccountView, token_2022: &AccountView) -> Result<Address, ProgramError> {
         holder_of(&self.mint, holding, token_2022)
     }
+}
+
+/// What proves a wallet holds a layer: the layer mint, the wallet's token account holding it, the
+/// wallet, and Token-2022.
+pub struct Held<'a> {
+    pub mint: &'a AccountView,
+    pub holding: &'a AccountView,
+    pub holder: &'a AccountView,
+    pub token_2022: &'a AccountView,
 }
 
 /// The owner of `holding` when it holds the one token of layer mint `mint`.
