@@ -149,7 +149,8 @@ describe('spicetime-abi CPIs and PDAs', () => {
     const account = Keypair.generate();
     await probe.methods.emptyInit().accounts({ payer: provider.publicKey, account: account.publicKey }).signers([account]).rpc();
     units.empty_init = probeUnits();
-    expect(provider.svm.getAccount(address(account.publicKey.toBase58())).programAddress).toBe(PROBE_ID.toBase58());
+    const created = provider.svm.getAccount(address(account.publicKey.toBase58()));
+    expect(created.exists && created.programAddress).toBe(PROBE_ID.toBase58());
 
     console.table(Object.fromEntries(Object.entries(units).map(([k, cu]) => [k, { cu, anchor: ANCHOR[k as keyof typeof ANCHOR], ratio: +(cu / ANCHOR[k as keyof typeof ANCHOR]).toFixed(3) }])));
     for (const [k, cu] of Object.entries(units)) expect(cu, k).toBeLessThanOrEqual(ANCHOR[k as keyof typeof ANCHOR] / 2);

@@ -62,7 +62,7 @@ spicetime_abi::program_errors! {
         /// 6028 0x178c
         VerifierAlreadyVoted = 6028 => "the verifier already voted on this challenge",
         /// 6029 0x178d
-        VerifierNotEligible = 6029 => "the job's provider or challenger cannot vote on it",
+        VerifierNotEligible = 6029 => "the job's provider, challenger or client cannot vote on it",
         /// 6030 0x178e
         VotingNotOver = 6030 => "no quorum yet and the vote is still open",
         /// 6031 0x178f

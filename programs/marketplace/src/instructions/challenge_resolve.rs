@@ -93,7 +93,9 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
     compute_account(&economy, &ix.challenger_token, &ix.token_program, &challenge.challenger, "challenger_token")?;
     compute_account(&economy, &ix.provider_token, &ix.token_program, &job.provider, "provider_token")?;
-    economy.check_ubc(ix.ubc_mint.address(), ix.ubc_token_program.address()).map_err(|_| MarketError::MintMismatch)?;
+    if ix.ubc_mint.address() != &economy.ubc_mint || ix.ubc_token_program.address() != &economy.ubc_token_program {
+        return Err(MarketError::MintMismatch.into());
+    }
     TokenAccount::load(&ix.challenger_ubc, &ix.ubc_token_program, "challenger_ubc")?.check_mint(&economy.ubc_mint, "challenger_ubc")?.check_owner(&challenge.challenger, "challenger_ubc")?;
     TokenAccount::load(&ix.treasury_ubc, &ix.ubc_token_program, "treasury_ubc")?.check_mint(&economy.ubc_mint, "treasury_ubc")?.check_owner(&economy.treasury, "treasury_ubc")?;
     spicetime_abi::account::check_address(&ix.stake_vault, &economy.stake_vault, "stake_vault")?;

@@ -16,7 +16,7 @@ spicetime_abi::instruction! {
     /// quorum: the verifier re-ran the job and signed, with its wallet key,
     /// `"spicetime:verdict:v1" ‖ job ‖ upheld (1 byte) ‖ its output hash`, verified by the Ed25519
     /// program's instruction right before this one. Anyone may submit it; each verifier votes once,
-    /// never on a job it provided or challenged, and only while its economy collateral still holds
+    /// never on a job it provided, challenged or paid for, and only while its economy collateral still holds
     /// the minimum.
     pub struct ChallengeVote = "challenge_vote" {
         accounts {
@@ -53,7 +53,8 @@ pub fn process(mut ix: ChallengeVote, program_id: &Address) -> ProgramResult {
         return Err(MarketError::VotingClosed.into());
     }
     let mut verifier = Verifier::read(&ix.verifier, program_id)?;
-    if verifier.authority == job.provider || verifier.authority == challenge.challenger {
+    // The provider, the challenger and the client all gain from one outcome: none of them votes.
+    if verifier.authority == job.provider || verifier.authority == challenge.challenger || verifier.authority == job.client {
         return Err(MarketError::VerifierNotEligible.into());
     }
     // Staked now, not only when it registered: collateral withdrawn since cannot vote.
