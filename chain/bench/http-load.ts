@@ -1,9 +1,11 @@
 /**
  * HTTP sendTransaction load against a chain server in its own process, for profiling:
  *   CHAIN_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx chain/bench/http-load.ts
- * (BENCH_HTTP_TXS, BENCH_CLIENTS change sizes). Transactions are signed before the timed window.
+ * (BENCH_HTTP_TXS, BENCH_CLIENTS change sizes; BENCH_CLIENT=fetch uses fetch instead of node:http
+ * keep-alive, as chain-bench.ts). Transactions are signed before the timed window. Prints the
+ * server's CPU per transaction, all threads and its main (JavaScript) thread alone.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -65,14 +67,21 @@ async function main(): Promise<void> {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
   };
+  /** CPU milliseconds of the server's main thread (its first task) so far. */
+  const mainThreadOf = (pid: number): number => {
+    const tid = readdirSync(`/proc/${pid}/task`).map(Number).sort((x, y) => x - y)[0]!;
+    const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  };
   const server0 = cpuOf(chain.pid);
+  const main0 = mainThreadOf(chain.pid);
   const client0 = process.cpuUsage();
   const t = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++]!;
-        const text = process.env.BENCH_CLIENT === 'http' ? await httpPost(rpcUrl, body) : await (await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+        const text = process.env.BENCH_CLIENT === 'fetch' ? await (await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text() : await httpPost(rpcUrl, body);
         if (text.includes('"error"')) errors++;
       }
     }),
@@ -81,9 +90,10 @@ async function main(): Promise<void> {
   const wall = performance.now() - t;
   const client = process.cpuUsage(client0);
   const serverMs = cpuOf(chain.pid) - server0;
+  const mainMs = mainThreadOf(chain.pid) - main0;
   const clientMs = (client.user + client.system) / 1000;
   console.log(`HTTP sendTransaction ${N} x ${CLIENTS} clients: ${rate.toFixed(0)} tx/s${errors ? ` (${errors} errors)` : ''}`);
-  console.log(`CPU in the window (${wall.toFixed(0)} ms wall): server ${serverMs.toFixed(0)} ms (${((serverMs / N) * 1000).toFixed(0)} µs/tx), client ${clientMs.toFixed(0)} ms (${((clientMs / N) * 1000).toFixed(0)} µs/tx)`);
+  console.log(`CPU in the window (${wall.toFixed(0)} ms wall): server ${serverMs.toFixed(0)} ms (${((serverMs / N) * 1000).toFixed(0)} µs/tx, main thread ${((mainMs / N) * 1000).toFixed(0)} µs/tx), client ${clientMs.toFixed(0)} ms (${((clientMs / N) * 1000).toFixed(0)} µs/tx)`);
   await chain.kill();
 }
 

@@ -10,27 +10,48 @@ const CACHE_LIMIT = 200_000;
 const toCache = new Map<string, string>();
 const fromCache = new Map<string, Uint8Array>();
 
+/** 58⁵: the encoder works in limbs of five base58 digits (below 2³⁰, so limb × 2¹⁶ + carry stays exact). */
+const LIMB = 58 ** 5;
+
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+
 function encode(bytes: Uint8Array): string {
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
-  const size = (((bytes.length - zeros) * 138) / 100 + 1) >>> 0;
-  const b58 = new Uint8Array(size);
-  let length = 0;
-  for (let i = zeros; i < bytes.length; i++) {
-    let carry = bytes[i]!;
-    let k = 0;
-    for (let j = size - 1; (carry !== 0 || k < length) && j >= 0; j--, k++) {
-      carry += 256 * b58[j]!;
-      b58[j] = carry % 58;
-      carry = (carry / 58) | 0;
-    }
-    length = k;
+  // Little-endian limbs of the number, fed two bytes at a time (one byte first when the length is odd).
+  const limbs = new Float64Array((((bytes.length - zeros) * 138) / 500 + 2) >>> 0);
+  let n = 0;
+  let i = zeros;
+  if ((bytes.length - zeros) % 2 === 1) {
+    limbs[0] = bytes[i++]!;
+    n = 1;
   }
-  let it = size - length;
-  while (it < size && b58[it] === 0) it++;
-  let out = '1'.repeat(zeros);
-  for (; it < size; it++) out += ALPHABET[b58[it]!];
-  return out;
+  for (; i < bytes.length; i += 2) {
+    let carry = bytes[i]! * 256 + bytes[i + 1]!;
+    for (let j = 0; j < n; j++) {
+      const x = limbs[j]! * 65536 + carry;
+      carry = Math.floor(x / LIMB);
+      limbs[j] = x - carry * LIMB;
+    }
+    while (carry > 0) {
+      const q = Math.floor(carry / LIMB);
+      limbs[n++] = carry - q * LIMB;
+      carry = q;
+    }
+  }
+  const digits = new Uint8Array(zeros + n * 5);
+  let k = digits.length;
+  for (let j = 0; j < n; j++) {
+    let limb = limbs[j]!;
+    const last = j === n - 1;
+    for (let d = 0; d < 5 && (!last || limb > 0); d++) {
+      const q = Math.floor(limb / 58);
+      digits[--k] = CODES[limb - q * 58]!;
+      limb = q;
+    }
+  }
+  for (let z = 0; z < zeros; z++) digits[--k] = 49; // '1'
+  return Buffer.from(digits.buffer, k, digits.length - k).toString('latin1');
 }
 
 function decode(text: string): Uint8Array {

@@ -13,12 +13,19 @@ import { InvalidParamsError, SignatureVerificationError, TransactionSimulationEr
 import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
-import { readMint, readTokenAccount, tokenKind, uiTokenAmount } from './token.ts';
+import { readMint, readTokenBalance, tokenKind, type UiTokenAmount, uiTokenAmount } from './token.ts';
 import { namedError, type TransactionErrorInfo, type TransactionErrorJson, transactionError } from './tx-errors.ts';
 import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.ts';
 
 /** Blocks a blockhash stays valid for (agave's MAX_PROCESSING_AGE). */
 export const MAX_PROCESSING_AGE = 150;
+/**
+ * Transactions in one batch (block): half the queue, at least 16, at most 2,048 — so under load a
+ * batch's fsync overlaps the next batch's execution and clients get answers while the chain keeps
+ * executing, while a deep queue still goes in few batches (each costs a block, a journal write and
+ * an fsync).
+ */
+const MIN_BATCH = 16;
 const MAX_BATCH = 2048;
 
 /** What genesis recorded about the chain. */
@@ -91,10 +98,13 @@ export class Chain {
   readonly history = new History();
   private readonly recentBlockhashes = new Map<string, { height: number; time: number }>();
   private readonly decimals = new Map<string, number>();
+  private readonly tokenEntries = new WeakMap<AccountState, { mint: string; owner: string; programId: string; uiTokenAmount: UiTokenAmount } | null>();
   private readonly queue: Pending[] = [];
   private readonly queued = new Set<string>();
   private draining = false;
   private drainScheduled = false;
+  /** Settles once every batch executed so far is acknowledged. */
+  private acknowledged: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private snapshotOffset = 0;
@@ -115,6 +125,8 @@ export class Chain {
     readonly options: ChainOptions,
   ) {
     this.faucet = Keypair.fromSecretKey(Uint8Array.from(genesis.faucetSecret));
+    // From here on every account change goes through the engine (transactions, setAccount).
+    engine.cacheAccounts();
   }
 
   /**
@@ -228,6 +240,7 @@ export class Chain {
     if (this.timer) clearInterval(this.timer);
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     while (this.draining || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    await this.acknowledged;
     if (this.journal) {
       await this.journal.sync();
       await this.snapshot();
@@ -394,20 +407,32 @@ export class Chain {
     return { keys: [...tx.staticKeys, ...loaded.writable.map(toLoaded), ...loaded.readonly], loaded };
   }
 
-  private tokenBalances(keys: string[], states: (AccountState | null)[]): unknown[] {
+  /**
+   * A transaction's token balances. An account state's entry is computed once: the states a
+   * transaction writes are the next one's pre-states (the engine caches them), so a run of
+   * transfers reads each token account once.
+   */
+  private tokenBalances(states: (AccountState | null)[]): unknown[] {
     const out: unknown[] = [];
-    states.forEach((a, i) => {
-      if (!a || tokenKind(a.owner, a.data) !== 'account') return;
-      const t = readTokenAccount(a.data);
-      const decimals = this.decimalsOf(t.mint);
-      if (decimals === null) return;
-      out.push({ accountIndex: i, mint: t.mint, owner: t.owner, programId: a.owner, uiTokenAmount: uiTokenAmount(t.amount, decimals) });
-    });
-    void keys;
+    for (let i = 0; i < states.length; i++) {
+      const a = states[i];
+      if (!a) continue;
+      let e = this.tokenEntries.get(a);
+      if (e === undefined) {
+        e = null;
+        if (tokenKind(a.owner, a.data) === 'account') {
+          const { mint, owner, amount } = readTokenBalance(a.data);
+          const decimals = this.decimalsOf(mint);
+          if (decimals !== null) e = { mint, owner, programId: a.owner, uiTokenAmount: uiTokenAmount(amount, decimals) };
+        }
+        this.tokenEntries.set(a, e);
+      }
+      if (e) out.push({ accountIndex: i, ...e });
+    }
     return out;
   }
 
-  private metaOf(result: TransactionMetadata, err: TransactionErrorJson | null, fee: number, keys: string[], pre: (AccountState | null)[], post: (AccountState | null)[], loaded: MetaJson['loadedAddresses']): MetaJson {
+  private metaOf(result: TransactionMetadata, err: TransactionErrorJson | null, fee: number, pre: (AccountState | null)[], post: (AccountState | null)[], loaded: MetaJson['loadedAddresses']): MetaJson {
     const inner = result.innerInstructions();
     const innerInstructions: MetaJson['innerInstructions'] = [];
     inner.forEach((list, index) => {
@@ -430,8 +455,8 @@ export class Chain {
       postBalances: post.map((a) => Number(a?.lamports ?? 0n)),
       innerInstructions,
       logMessages: result.logs(),
-      preTokenBalances: this.tokenBalances(keys, pre),
-      postTokenBalances: this.tokenBalances(keys, post),
+      preTokenBalances: this.tokenBalances(pre),
+      postTokenBalances: this.tokenBalances(post),
       rewards: [],
       loadedAddresses: loaded,
       computeUnitsConsumed: Number(result.computeUnitsConsumed()),
@@ -446,8 +471,9 @@ export class Chain {
     const resolved = this.accountKeys(tx);
     if (!resolved) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('AddressLookupTableNotFound'), []) } : { kind: 'dropped' };
     const { keys, loaded } = resolved;
+    const writable = keys.map((_, i) => isWritableIndex(tx, i));
     const pre = keys.map((k) => this.engine.getAccount(k));
-    const result = this.engine.send(tx.bytes, tx.version);
+    const result = this.engine.send(tx.bytes, tx.version, keys.filter((_, i) => writable[i]));
     let err: TransactionErrorInfo | null = null;
     let meta: TransactionMetadata;
     if ('err' in result) {
@@ -465,7 +491,7 @@ export class Chain {
       meta = result as TransactionMetadata;
     }
     const post = keys.map((k, i) => {
-      if (!isWritableIndex(tx, i)) return pre[i]!;
+      if (!writable[i]) return pre[i]!;
       const a = this.engine.getAccount(k);
       // The batch's journal line takes each written account's state after its last writer.
       written.delete(k);
@@ -480,7 +506,7 @@ export class Chain {
       wire: Buffer.from(tx.bytes).toString('base64'),
       version: tx.version,
       keys,
-      meta: this.metaOf(meta, err ? err.json : null, messageFee(tx), keys, pre, post, loaded),
+      meta: this.metaOf(meta, err ? err.json : null, messageFee(tx), pre, post, loaded),
     };
     return { kind: 'committed', rec };
   }
@@ -503,13 +529,7 @@ export class Chain {
     return new Promise((resolve, reject) => {
       this.queue.push({ tx, preflight, resolve, reject });
       this.queued.add(tx.signature);
-      if (!this.drainScheduled && !this.draining) {
-        this.drainScheduled = true;
-        setImmediate(() => {
-          this.drainScheduled = false;
-          void this.drain();
-        });
-      }
+      if (!this.draining) this.scheduleDrain();
     });
   }
 
@@ -518,12 +538,19 @@ export class Chain {
     return !!ix && tx.staticKeys[ix.programIdIndex] === SystemProgram.programId.toBase58() && ix.data.length === 4 && ix.data[0] === 4;
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Executes the queue in batches (one block each). A batch's journal line is appended at once
+   * and its transactions are acknowledged — signatures returned, history and notifications —
+   * only once an fsync covering that line is done; the next batch executes while that fsync runs
+   * (lines are appended in order, so a later fsync covers every earlier line). Until then the
+   * signatures stay in `queued`, so a resend is still recognised as a duplicate.
+   */
+  private drain(): void {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length) {
-        const items = this.queue.splice(0, MAX_BATCH);
+      if (this.queue.length) {
+        const items = this.queue.splice(0, Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(this.queue.length / 2))));
         const written = new Map<string, AccountState | null>();
         const outcomes = items.map((p) => {
           try {
@@ -532,18 +559,22 @@ export class Chain {
             return { kind: 'rejected', error: e as Error } as Outcome;
           }
         });
-        for (const p of items) this.queued.delete(p.tx.signature);
-        const records = outcomes.flatMap((o) => (o.kind === 'committed' ? [o.rec] : []));
+        const records: TxRecord[] = [];
         for (const [i, o] of outcomes.entries()) {
-          if (o.kind === 'rejected') items[i]!.reject(o.error);
-          else if (o.kind === 'dropped') items[i]!.resolve(items[i]!.tx.signature);
+          const p = items[i]!;
+          if (o.kind === 'committed') {
+            records.push(o.rec);
+            continue;
+          }
+          this.queued.delete(p.tx.signature);
+          if (o.kind === 'rejected') p.reject(o.error);
+          else p.resolve(p.tx.signature);
         }
-        if (!records.length) continue;
+        if (!records.length) return;
         const accounts = new Map<string, AccountState>();
         for (const [k, a] of written) {
           accounts.set(k, a ?? { lamports: 0n, data: new Uint8Array(), owner: SystemProgram.programId.toBase58(), executable: false, rentEpoch: 0n });
         }
-        for (const r of records) this.history.addTx(r);
         const block = this.seal(records.map((r) => r.signature));
         this.journal?.append({
           t: 'b',
@@ -552,17 +583,44 @@ export class Chain {
           txs: records.map((r) => ({ s: r.signature, w: r.wire, v: r.version, k: r.keys, m: r.meta })),
           a: [...accounts].map(([addr, a]) => [addr, a.lamports.toString(), a.owner, a.executable ? 1 : 0, a.rentEpoch.toString(), Buffer.from(a.data).toString('base64')]),
         });
-        if (this.journal) await this.journal.sync();
-        outcomes.forEach((o, i) => {
-          if (o.kind === 'committed') items[i]!.resolve(o.rec.signature);
+        const acknowledge = (): void => {
+          for (const r of records) {
+            this.history.addTx(r);
+            this.queued.delete(r.signature);
+          }
+          outcomes.forEach((o, i) => {
+            if (o.kind === 'committed') items[i]!.resolve(o.rec.signature);
+          });
+          const commit: Commit = { block, records, accounts };
+          for (const fn of this.slotListeners) fn(block);
+          for (const fn of this.commitListeners) fn(commit);
+        };
+        if (!this.journal) {
+          acknowledge();
+          return;
+        }
+        // Acknowledgements stay in batch order: each waits for the previous one and its own fsync.
+        const durable = this.journal.sync();
+        this.acknowledged = Promise.all([this.acknowledged, durable]).then(acknowledge, (e: Error) => {
+          for (const r of records) this.queued.delete(r.signature);
+          for (const [i, o] of outcomes.entries()) if (o.kind === 'committed') items[i]!.reject(e);
         });
-        const commit: Commit = { block, records, accounts };
-        for (const fn of this.slotListeners) fn(block);
-        for (const fn of this.commitListeners) fn(commit);
       }
     } finally {
       this.draining = false;
+      // One batch per turn of the event loop: fsync completions (acknowledgements) and new
+      // requests are handled between batches.
+      if (this.queue.length) this.scheduleDrain();
     }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
   }
 
   /** Sends `lamports` from the faucet to `to` as a real transfer transaction. */
@@ -588,7 +646,7 @@ export class Chain {
     }
     const r = this.engine.simulate(bytes, tx.version, opts.sigVerify);
     const meta = r.ok ? r.meta : r.failed.meta();
-    const json = this.metaOf(meta, r.ok ? null : transactionError(r.failed).json, base.fee, keys, pre, pre, { writable: [], readonly: [] });
+    const json = this.metaOf(meta, r.ok ? null : transactionError(r.failed).json, base.fee, pre, pre, { writable: [], readonly: [] });
     const post = r.ok ? r.post : new Map<string, AccountState>();
     return {
       err: json.err,

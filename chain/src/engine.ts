@@ -34,30 +34,42 @@ interface RawSvm {
   simulateLegacyTransaction(bytes: Uint8Array): RawSimulated | FailedTransactionMetadata;
   simulateVersionedTransaction(bytes: Uint8Array): RawSimulated | FailedTransactionMetadata;
   setSigverify(on: boolean): void;
+  getBalance(pubkey: Uint8Array): bigint | null;
 }
 
 
 const ownerText = toBase58;
+const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
+const CACHE_LIMIT = 100_000;
 
 /**
  * An account read from the SVM. `data` is copied out of the native account only when first read:
  * the transaction pipeline reads every key's lamports but rarely a program's (large) ELF.
  */
-const fromRaw = (raw: RawAccount): AccountState => {
-  let data: Uint8Array | undefined;
-  return {
-    lamports: raw.lamports(),
-    get data(): Uint8Array {
-      return (data ??= raw.data());
-    },
-    set data(v: Uint8Array) {
-      data = v;
-    },
-    owner: ownerText(raw.owner()),
-    executable: raw.executable(),
-    rentEpoch: raw.rentEpoch(),
-  };
-};
+class RawAccountState implements AccountState {
+  readonly lamports: bigint;
+  readonly owner: string;
+  readonly executable: boolean;
+  readonly rentEpoch: bigint;
+  private raw: RawAccount | null;
+  private bytes: Uint8Array | null = null;
+  constructor(raw: RawAccount) {
+    this.raw = raw;
+    this.lamports = raw.lamports();
+    this.owner = ownerText(raw.owner());
+    this.executable = raw.executable();
+    this.rentEpoch = raw.rentEpoch();
+  }
+  get data(): Uint8Array {
+    if (this.bytes === null) {
+      this.bytes = this.raw!.data();
+      this.raw = null;
+    }
+    return this.bytes;
+  }
+}
+
+const fromRaw = (raw: RawAccount): AccountState => new RawAccountState(raw);
 
 /** A simulation's outcome: metadata and, on success, every account's post state. */
 export type SimulationOutcome = { ok: true; meta: TransactionMetadata; post: Map<string, AccountState> } | { ok: false; failed: FailedTransactionMetadata };
@@ -65,8 +77,23 @@ export type SimulationOutcome = { ok: true; meta: TransactionMetadata; post: Map
 /** LiteSVM behind the calls the chain makes. */
 export class Engine {
   readonly raw: RawSvm;
+  /**
+   * Account states read since they last changed (see {@link Engine.cacheAccounts}); null when
+   * caching is off. A transaction can only change the accounts its message marks writable, so
+   * {@link Engine.send} forgets exactly those; sysvars (which the clock moves) are never cached.
+   */
+  private cache: Map<string, AccountState | null> | null = null;
+
   constructor(readonly svm: LiteSVM) {
     this.raw = (svm as unknown as { inner: RawSvm }).inner;
+  }
+
+  /**
+   * Turns on the account cache: from now on every change to the SVM's accounts must go through
+   * this object ({@link Engine.send} with its writable keys, {@link Engine.setAccount}), not `svm`.
+   */
+  cacheAccounts(): void {
+    this.cache = new Map();
   }
 
   /** A fresh SVM as the chain configures it: the chain checks blockhashes itself, no LiteSVM history. */
@@ -86,12 +113,23 @@ export class Engine {
 
   /** An account, or null when it does not exist. */
   getAccount(address: string): AccountState | null {
+    const cache = this.cache;
+    if (cache) {
+      const hit = cache.get(address);
+      if (hit !== undefined) return hit;
+    }
     const raw = this.raw.getAccount(fromBase58(address));
-    return raw ? fromRaw(raw) : null;
+    const a = raw ? fromRaw(raw) : null;
+    if (cache && a?.owner !== SYSVAR_OWNER) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(address, a);
+    }
+    return a;
   }
 
   /** Writes an account (or, with zero lamports, empties it). */
   setAccount(address: string, a: AccountState): void {
+    this.cache?.delete(address);
     this.raw.setAccount(fromBase58(address), new Account(a.lamports, a.data, fromBase58(a.owner), a.executable, a.rentEpoch));
   }
 
@@ -100,9 +138,20 @@ export class Engine {
     return this.raw.getProgramAccounts(fromBase58(program)).map((x) => ({ pubkey: toBase58(x.address), account: fromRaw(x.account()) }));
   }
 
-  /** Executes wire bytes and commits the outcome (including a failed transaction's fee). */
-  send(bytes: Uint8Array, version: 'legacy' | 0): TransactionMetadata | FailedTransactionMetadata {
-    return version === 'legacy' ? this.raw.sendLegacyTransaction(bytes) : this.raw.sendVersionedTransaction(bytes);
+  /**
+   * Executes wire bytes and commits the outcome (including a failed transaction's fee).
+   * `writable` (the message's writable keys, static and loaded) are the only accounts it can
+   * change; without it the whole account cache is dropped.
+   */
+  send(bytes: Uint8Array, version: 'legacy' | 0, writable?: readonly string[]): TransactionMetadata | FailedTransactionMetadata {
+    try {
+      return version === 'legacy' ? this.raw.sendLegacyTransaction(bytes) : this.raw.sendVersionedTransaction(bytes);
+    } finally {
+      if (this.cache) {
+        if (writable) for (const k of writable) this.cache.delete(k);
+        else this.cache.clear();
+      }
+    }
   }
 
   /** Executes wire bytes without committing anything. */

@@ -16,7 +16,7 @@ import { Engine } from './engine.ts';
 import { anchorPrograms, type GenesisConfig, REPO_ROOT, runGenesis } from './genesis.ts';
 
 /** Bumped whenever what genesis does (or this file's format) changes. */
-const FORMAT = 'spicetime-genesis-cache-1';
+const FORMAT = 'spicetime-genesis-cache-2';
 const litesvmVersion = ((): string => {
   try {
     const req = createRequire(import.meta.url);

@@ -22,12 +22,12 @@ import {
   TYPE_SIZE,
 } from '@solana/spl-token';
 import { createInitializeInstruction, pack } from '@solana/spl-token-metadata';
-import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
-import { deployUpgradeable, LiteSvmProvider, walletOf } from '@spicetime/sdk/litesvm';
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
 import { parse as parseToml } from 'smol-toml';
 import type { GenesisInfo } from './chain.ts';
 import type { Engine } from './engine.ts';
 import { ChainConfigError } from './errors.ts';
+import { GenesisSender } from './genesis-tx.ts';
 import { readKeypair } from './wallet.ts';
 
 /** The repository root (`chain/src/../..`). */
@@ -102,16 +102,19 @@ export function runGenesis(engine: Engine, wallet: Keypair, config: GenesisConfi
   fund(faucet.publicKey, config.faucetSol);
   // The wallet pays for deployments and mints; it gets its configured balance on top.
   fund(wallet.publicKey, 1000);
-  const provider = new LiteSvmProvider(svm, walletOf(wallet));
+  // Real transactions, signed with node:crypto (see genesis-tx.ts).
+  const sender = new GenesisSender(engine, wallet);
 
   const programs: Record<string, string> = {};
   for (const [name, id] of Object.entries(anchorPrograms(root))) {
     const keypair = readKeypair(path.join(root, 'programs', 'keys', `${name}-keypair.json`));
     if (keypair.publicKey.toBase58() !== id) throw new ChainConfigError(`programs/keys/${name}-keypair.json is ${keypair.publicKey.toBase58()}, Anchor.toml says ${id}`);
     const elf = readFileSync(path.join(root, 'programs', 'deploy', `${name}.so`));
-    deployUpgradeable(provider, keypair, elf);
+    sender.deployUpgradeable(keypair, Keypair.generate(), elf);
     programs[name] = id;
   }
+  // Programs deployed in a slot are callable from the next one.
+  if (Object.keys(programs).length) svm.warpToSlot(svm.getClock().slot + 1n);
 
   const mints: GenesisInfo['mints'] = {};
   for (const m of config.mints) {
@@ -121,8 +124,8 @@ export function runGenesis(engine: Engine, wallet: Keypair, config: GenesisConfi
     const mintLen = getMintLen([ExtensionType.MetadataPointer]);
     const rent = Number(engine.rentExempt(mintLen + TYPE_SIZE + LENGTH_SIZE + pack(md).length));
     const ata = getAssociatedTokenAddressSync(mint.publicKey, wallet.publicKey, false, programId);
-    provider.execute(
-      new Transaction().add(
+    sender.send(
+      [
         SystemProgram.createAccount({ fromPubkey: wallet.publicKey, newAccountPubkey: mint.publicKey, space: mintLen, lamports: rent, programId }),
         createInitializeMetadataPointerInstruction(mint.publicKey, wallet.publicKey, mint.publicKey, programId),
         createInitializeMintInstruction(mint.publicKey, m.decimals, wallet.publicKey, null, programId),
@@ -136,13 +139,13 @@ export function runGenesis(engine: Engine, wallet: Keypair, config: GenesisConfi
           mintAuthority: wallet.publicKey,
           updateAuthority: wallet.publicKey,
         }),
-      ),
+      ],
       [mint],
     );
-    const tail = new Transaction().add(createAssociatedTokenAccountInstruction(wallet.publicKey, ata, wallet.publicKey, mint.publicKey, programId));
-    if (BigInt(m.supply) > 0n) tail.add(createMintToInstruction(mint.publicKey, ata, wallet.publicKey, BigInt(m.supply), [], programId));
-    if (m.mintAuthority === 'none') tail.add(createSetAuthorityInstruction(mint.publicKey, wallet.publicKey, AuthorityType.MintTokens, null, [], programId));
-    provider.execute(tail);
+    const tail = [createAssociatedTokenAccountInstruction(wallet.publicKey, ata, wallet.publicKey, mint.publicKey, programId)];
+    if (BigInt(m.supply) > 0n) tail.push(createMintToInstruction(mint.publicKey, ata, wallet.publicKey, BigInt(m.supply), [], programId));
+    if (m.mintAuthority === 'none') tail.push(createSetAuthorityInstruction(mint.publicKey, wallet.publicKey, AuthorityType.MintTokens, null, [], programId));
+    sender.send(tail);
     mints[m.symbol] = { address: mint.publicKey.toBase58(), decimals: m.decimals, programId: programId.toBase58() };
   }
 

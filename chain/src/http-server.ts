@@ -12,9 +12,24 @@ const CORS = {
   'access-control-allow-headers': 'content-type, solana-client',
 };
 
+/**
+ * One response, headers and body in one write: with a content-length (no chunked encoding) node
+ * sends the head and a string body together.
+ */
 function reply(res: ServerResponse, status: number, body: string | null): void {
-  res.writeHead(status, { ...CORS, 'content-type': 'application/json' });
-  res.end(body ?? '');
+  const text = body ?? '';
+  if (status === 204) {
+    res.writeHead(204, { ...CORS, 'content-type': 'application/json' });
+    return void res.end();
+  }
+  res.writeHead(status, [
+    'access-control-allow-origin', CORS['access-control-allow-origin'],
+    'access-control-allow-methods', CORS['access-control-allow-methods'],
+    'access-control-allow-headers', CORS['access-control-allow-headers'],
+    'content-type', 'application/json',
+    'content-length', String(Buffer.byteLength(text)),
+  ]);
+  res.end(text);
 }
 
 /** An HTTP server answering JSON-RPC POSTs (and `GET /health`) with `handler`. */

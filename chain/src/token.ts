@@ -58,6 +58,11 @@ export function readTokenAccount(data: Uint8Array): TokenAccountFields {
   };
 }
 
+/** The fields of a token account that a transaction's token balances show. */
+export function readTokenBalance(data: Uint8Array): { mint: string; owner: string; amount: bigint } {
+  return { mint: key(data, 0), owner: key(data, 32), amount: u64(data, 64) };
+}
+
 /** A mint's fields. */
 export interface MintFields {
   mintAuthority: string | null;
