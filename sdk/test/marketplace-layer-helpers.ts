@@ -5,7 +5,8 @@ import {
   createTransferCheckedInstruction,
   getAssociatedTokenAddressSync,
 } from '@solana/spl-token';
-import { ComputeBudgetProgram, type Keypair, type PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { ComputeBudgetProgram, Keypair, type PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { marketplaceIdl } from '../src/index.ts';
 import type { LiteSvmProvider } from '../src/litesvm/index.ts';
 import type { MarketFixture } from './market-fixture.ts';
 
@@ -76,3 +77,18 @@ export const b58 = (k: unknown) => (k as PublicKey).toBase58();
 
 /** Decimal text of a BN, bigint or number in an event or account. */
 export const str = (n: unknown) => String(n);
+
+/** Index of the account named `name` in an instruction of the marketplace IDL. */
+export function slot(instruction: string, name: string): number {
+  const ix = (marketplaceIdl.instructions as unknown as { name: string; accounts: { name: string }[] }[]).find((i) => i.name === instruction)!;
+  const i = ix.accounts.findIndex((a) => a.name === name);
+  if (i < 0) throw new Error(`${instruction} has no account ${name}`);
+  return i;
+}
+
+/** Replaces the account in `ix`'s slot `name` with a fresh key that does not sign. */
+export function unsign(ix: TransactionInstruction, instruction: string, name: string) {
+  const i = slot(instruction, name);
+  ix.keys[i] = { pubkey: Keypair.generate().publicKey, isSigner: false, isWritable: ix.keys[i]!.isWritable };
+  return ix;
+}

@@ -12,14 +12,13 @@ import {
   collateralAddress,
   decodeEvents,
   defaultMarketParams,
-  marketplaceIdl,
   marketplacePda,
   marketplaceProgram,
   sha256,
 } from '../src/index.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { MarketFixture, layerSpec } from './market-fixture.ts';
-import { b58, emptyLayerHolding, hex, layerHolding, rawAccount, sendRaw, str, transferLayerToken, withPlanted } from './marketplace-layer-helpers.ts';
+import { b58, emptyLayerHolding, hex, layerHolding, rawAccount, sendRaw, slot, str, transferLayerToken, unsign, withPlanted } from './marketplace-layer-helpers.ts';
 
 const MAX_WINDOW = 7 * 86_400;
 const URI = layerSpec().uri;
@@ -58,20 +57,6 @@ async function publishIx(f: MarketFixture, creator: PublicKey, overrides: Partia
   return { ix, mint };
 }
 
-/** Index of the account named `name` in an instruction of the marketplace IDL. */
-function slot(instruction: string, name: string): number {
-  const ix = (marketplaceIdl.instructions as unknown as { name: string; accounts: { name: string }[] }[]).find((i) => i.name === instruction)!;
-  const i = ix.accounts.findIndex((a) => a.name === name);
-  if (i < 0) throw new Error(`${instruction} has no account ${name}`);
-  return i;
-}
-
-/** Replaces the account in `ix`'s slot `name` with a fresh key that does not sign. */
-function unsign(ix: TransactionInstruction, instruction: string, name: string) {
-  const i = slot(instruction, name);
-  ix.keys[i] = { pubkey: Keypair.generate().publicKey, isSigner: false, isWritable: ix.keys[i]!.isWritable };
-  return ix;
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -1,27 +1,13 @@
 import { BN } from '@coral-xyz/anchor';
 import { address } from '@solana/kit';
-import { Keypair, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROGRAM_IDS, type ProviderSpec, collateralAddress, decodeEvents, marketplaceIdl, marketplacePda, sha256 } from '../src/index.ts';
+import { PROGRAM_IDS, type ProviderSpec, collateralAddress, decodeEvents, marketplacePda, sha256 } from '../src/index.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
-import { b58, rawAccount, sendRaw, str } from './marketplace-layer-helpers.ts';
+import { b58, rawAccount, sendRaw, slot, str, unsign } from './marketplace-layer-helpers.ts';
 
-/** Index of the account named `name` in an instruction of the marketplace IDL. */
-function slot(instruction: string, name: string): number {
-  const ix = (marketplaceIdl.instructions as unknown as { name: string; accounts: { name: string }[] }[]).find((i) => i.name === instruction)!;
-  const i = ix.accounts.findIndex((a) => a.name === name);
-  if (i < 0) throw new Error(`${instruction} has no account ${name}`);
-  return i;
-}
-
-/** Replaces the account in `ix`'s slot `name` with a fresh key that does not sign. */
-function unsign(ix: TransactionInstruction, instruction: string, name: string) {
-  const i = slot(instruction, name);
-  ix.keys[i] = { pubkey: Keypair.generate().publicKey, isSigner: false, isWritable: ix.keys[i]!.isWritable };
-  return ix;
-}
 
 const spec = (overrides: Partial<ProviderSpec> = {}): ProviderSpec => ({
   nodeKey: Keypair.generate().publicKey,
