@@ -1510,7 +1510,7 @@ export type Marketplace = {
         "quorum: the verifier re-ran the job and signed, with its wallet key,",
         "`\"spicetime:verdict:v1\" ‖ job ‖ upheld (1 byte) ‖ its output hash`, verified by the Ed25519",
         "program's instruction right before this one. Anyone may submit it; each verifier votes once,",
-        "never on a job it provided or challenged, and only while its economy collateral still holds",
+        "never on a job it provided, challenged or paid for, and only while its economy collateral still holds",
         "the minimum."
       ],
       "discriminator": [
@@ -2874,7 +2874,7 @@ export type Marketplace = {
     {
       "code": 6029,
       "name": "verifierNotEligible",
-      "msg": "the job's provider or challenger cannot vote on it"
+      "msg": "the job's provider, challenger or client cannot vote on it"
     },
     {
       "code": 6030,
