@@ -220,6 +220,19 @@ export class EconomyClient {
         .instruction();
     },
 
+    /**
+     * `settlement_finish`: a settlement's economy side in one call — burns `burn` from `source` (a
+     * token account the marketplace's PDA owns), pays `reward` to the $COMPUTE account
+     * `destination`, and releases one of `provider`'s collateral locks.
+     */
+    settlementFinish: async (a: { provider: PublicKey; source: PublicKey; destination: PublicKey; burn: bigint | number; reward: bigint | number }): Promise<TransactionInstruction> => {
+      const config = await this.config();
+      return this.program.methods
+        .settlementFinish(new BN(a.burn.toString()), new BN(a.reward.toString()))
+        .accounts({ provider: a.provider, source: a.source, destination: a.destination, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+        .instruction();
+    },
+
     /** `settlement_burn`: `amount` $COMPUTE base units from `source`, a token account the marketplace's PDA owns. */
     settlementBurn: async (a: { source: PublicKey; amount: bigint | number }): Promise<TransactionInstruction> => {
       const config = await this.config();

@@ -88,6 +88,10 @@ async function measure(marketplaceSo: Buffer): Promise<Record<string, number>> {
   record('reward_pay');
   viaMarketplace(await mk.settlementBurn({ source: escrow, amount: 1n * WHOLE }));
   record('settlement_burn');
+  viaMarketplace(await mk.collateralLock({ provider: node.publicKey }));
+  const nodeCompute = f.tokenAccount(node.publicKey, computeMint);
+  viaMarketplace(await mk.settlementFinish({ provider: node.publicKey, source: escrow, destination: nodeCompute, burn: 1n * WHOLE, reward: 1n * WHOLE }));
+  record('settlement_finish');
   await node.client.collateralUnlock({ provider: node.publicKey });
   record('collateral_unlock', node.provider);
   f.warp(86_400);

@@ -1,17 +1,19 @@
-import { BN } from '@coral-xyz/anchor';
+import anchor from '@coral-xyz/anchor';
 import { TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, type PublicKey, Transaction } from '@solana/web3.js';
 import {
   type LayerPublication,
   type MarketParams,
   MarketplaceClient,
-  TIERS,
   defaultMarketParams,
   economyAddresses,
   marketplaceProgram,
   sha256,
 } from '../src/index.ts';
 import { DECIMALS, EconomyFixture, WHOLE } from './economy-fixture.ts';
+
+// Anchor is CommonJS: BN is on its default export under Node's ESM loader (scripts run by tsx use this fixture).
+const { BN } = anchor;
 
 /** Where $UBC and $COMPUTE come from in a test. */
 export type MintMode = 'program mints' | 'existing mints';
@@ -73,7 +75,6 @@ export class MarketFixture extends EconomyFixture {
       await this.client.stakeDeposit({ owner: this.admin, source: m.genesis, positionId: 0, tier: 'days365', amount: 500_000_000n * WHOLE });
       this.warp(86_400);
       await this.client.stakeClaim({ owner: this.admin, destination: this.computeBank, positionId: 0 });
-      void TIERS;
     }
     await this.market.marketInit({ admin: this.admin, params: defaultMarketParams(params) });
     return this;
@@ -104,7 +105,7 @@ export class MarketFixture extends EconomyFixture {
     return this.fund(this.computeMint, owner, amount, this.computeBank);
   }
 
-  /** A user whose own wallet signs its marketplace calls, with `compute` $COMPUTE. */
+  /** A user whose own wallet signs its marketplace calls, with `compute` $COMPUTE; from `seed` (1-255) when given, for repeatable PDAs. */
   marketUser(compute = 0n, seed?: number) {
     const u = this.user(10_000_000_000n, seed);
     const market = new MarketplaceClient(marketplaceProgram(u.provider), u.client);
@@ -113,8 +114,8 @@ export class MarketFixture extends EconomyFixture {
   }
 
   /** A registered provider with collateral and its own node key; serves `baseModels`. */
-  async registeredProvider(a: { pricePerThousand?: bigint | number; baseModels?: string; collateral?: bigint } = {}) {
-    const u = this.marketUser();
+  async registeredProvider(a: { pricePerThousand?: bigint | number; baseModels?: string; collateral?: bigint; seed?: number } = {}) {
+    const u = this.marketUser(0n, a.seed);
     const nodeKey = Keypair.generate();
     const source = this.fundUbc(u.publicKey, a.collateral ?? MIN_COLLATERAL);
     await u.client.collateralDeposit({ provider: u.publicKey, source, amount: a.collateral ?? MIN_COLLATERAL });
@@ -125,19 +126,20 @@ export class MarketFixture extends EconomyFixture {
     return { ...u, nodeKey };
   }
 
-  /** A registered verifier with collateral. */
-  async registeredVerifier() {
-    const u = this.marketUser();
+  /** A registered verifier with collateral; from `seed` when given. */
+  async registeredVerifier(seed?: number) {
+    const u = this.marketUser(0n, seed);
     const source = this.fundUbc(u.publicKey, MIN_COLLATERAL);
     await u.client.collateralDeposit({ provider: u.publicKey, source, amount: MIN_COLLATERAL });
     await u.market.verifierRegister({ authority: u.publicKey });
     return u;
   }
 
-  /** A layer published by a fresh creator. */
-  async publishedLayer(overrides: Partial<LayerPublication> = {}) {
-    const creator = this.marketUser();
-    const published = await creator.market.publishLayer({ creator: creator.publicKey, layer: layerSpec(overrides) });
+  /** A layer published by a fresh creator; its creator and mint keys from `seeds` when given, for repeatable PDAs. */
+  async publishedLayer(overrides: Partial<LayerPublication> = {}, seeds: { creator?: number; mint?: number } = {}) {
+    const creator = this.marketUser(0n, seeds.creator);
+    const mint = seeds.mint === undefined ? undefined : Keypair.fromSeed(new Uint8Array(32).fill(seeds.mint));
+    const published = await creator.market.publishLayer({ creator: creator.publicKey, layer: layerSpec(overrides), mint });
     return { creator, ...published };
   }
 

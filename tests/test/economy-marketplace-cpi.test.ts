@@ -247,6 +247,48 @@ describe('economy ⇄ marketplace CPI', () => {
     });
   }
 
+  for (const mode of ['program mints', 'existing mints'] as const) {
+    it(`settlement_finish burns, rewards and releases in one call, or changes nothing (${mode})`, async () => {
+      // Given a provider with one job locked and the marketplace's vault holding $COMPUTE
+      const s = await setup(mode);
+      const { f, provider, computeMint, fundCompute } = s;
+      const mk = f.client.marketplace;
+      send(f, await mk.collateralLock({ provider: provider.publicKey }));
+      const vault = f.tokenAccount(MARKETPLACE_CALLER, computeMint);
+      const paid = f.tokenAccount(provider.publicKey, computeMint);
+      await fundCompute(vault, 10n * WHOLE);
+      if (mode === 'existing mints') await fundCompute(f.client.addresses.rewardsVault, 5n * WHOLE);
+      const supply = await f.supply(computeMint);
+      const before = (await f.client.fetchConfig())!;
+
+      // When the marketplace finishes a settlement burning 4 and rewarding 3
+      send(f, await mk.settlementFinish({ provider: provider.publicKey, source: vault, destination: paid, burn: 4n * WHOLE, reward: 3n * WHOLE }));
+
+      // Then all three happened, with their events
+      expect(await f.balance(vault)).toBe(6n * WHOLE);
+      expect(await f.balance(paid)).toBe(3n * WHOLE);
+      expect(await f.supply(computeMint)).toBe(supply - 4n * WHOLE + (mode === 'program mints' ? 3n * WHOLE : 0n));
+      expect((await collateralOf(f, provider.publicKey)).openJobs).toBe(0);
+      const config = (await f.client.fetchConfig())!;
+      expect(BigInt(config.totalBurned.toString()) - BigInt(before.totalBurned.toString())).toBe(4n * WHOLE);
+      expect(BigInt(config.totalRewardsPaid.toString()) - BigInt(before.totalRewardsPaid.toString())).toBe(3n * WHOLE);
+      expect(decodeEvents(f.program, f.provider.last!.logs).map((e) => e.name)).toEqual(['tokensBurned', 'providerRewarded', 'collateralReleased']);
+
+      // And with no lock left, or a dry rewards vault, nothing at all happens
+      await expectAnchorError(async () => send(f, await mk.settlementFinish({ provider: provider.publicKey, source: vault, destination: paid, burn: 1n, reward: 0n })), 'NoOpenJobs', 6027);
+      if (mode === 'existing mints') {
+        send(f, await mk.collateralLock({ provider: provider.publicKey }));
+        await expectAnchorError(
+          async () => send(f, await mk.settlementFinish({ provider: provider.publicKey, source: vault, destination: paid, burn: 1n, reward: 100n * WHOLE })),
+          'RewardsVaultInsufficient',
+          6014,
+        );
+        expect(await f.balance(vault)).toBe(6n * WHOLE);
+        expect((await collateralOf(f, provider.publicKey)).openJobs).toBe(1);
+      }
+    });
+  }
+
   describe('nobody else', () => {
     let s: Awaited<ReturnType<typeof setup>>;
     let instructions: [string, TransactionInstruction][];
@@ -262,6 +304,7 @@ describe('economy ⇄ marketplace CPI', () => {
         ['collateral_slash', await mk.collateralSlash({ provider: provider.publicKey, challenger: f.tokenAccount(f.admin, ubcMint), treasury: f.tokenAccount(f.treasury, ubcMint), amount: 1n, challengerBps: 5_000 })],
         ['reward_pay', await mk.rewardPay({ destination: f.tokenAccount(f.admin, computeMint), amount: 1n })],
         ['settlement_burn', await mk.settlementBurn({ source: escrow, amount: 1n })],
+        ['settlement_finish', await mk.settlementFinish({ provider: provider.publicKey, source: escrow, destination: f.tokenAccount(f.admin, computeMint), burn: 1n, reward: 1n })],
       ];
     });
 

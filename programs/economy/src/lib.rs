@@ -62,6 +62,8 @@ spicetime_abi::program! {
         reward_pay::RewardPay => reward_pay::process,
         /// Burns a settlement's protocol share of $COMPUTE.
         settlement_burn::SettlementBurn => settlement_burn::process,
+        /// A settlement's burn, provider reward and lock release in one call.
+        settlement_finish::SettlementFinish => settlement_finish::process,
         // Anyone
         /// Burns the signer's $COMPUTE.
         token_burn::TokenBurn => token_burn::process,

@@ -3,8 +3,7 @@
 //! instruction layouts come from the economy crate itself: its discriminators and account order.
 
 use economy::instructions::{
-    collateral_lock::CollateralLock, collateral_release::CollateralRelease, collateral_slash::CollateralSlash, reward_pay::RewardPay,
-    settlement_burn::SettlementBurn,
+    collateral_lock::CollateralLock, collateral_release::CollateralRelease, collateral_slash::CollateralSlash, settlement_finish::SettlementFinish,
 };
 use economy::marketplace::MARKETPLACE_CALLER_BUMP;
 use pinocchio::{
@@ -90,10 +89,16 @@ pub fn collateral_slash(call: &EconomyCall, a: &SlashAccounts, amount: u64, chal
     invoke(call, &metas, &data, &views)
 }
 
-/// The economy accounts a provider reward moves $COMPUTE with.
-pub struct RewardAccounts<'a> {
+/// The economy accounts a settlement's burn, reward and lock release use.
+pub struct FinishAccounts<'a> {
     pub config: &'a AccountView,
-    /// The provider's $COMPUTE token account.
+    /// The provider's wallet.
+    pub provider: &'a AccountView,
+    /// The provider's collateral.
+    pub collateral: &'a AccountView,
+    /// The job's vault, burned from (owned by the marketplace authority).
+    pub source: &'a AccountView,
+    /// The provider's $COMPUTE account (the reward).
     pub destination: &'a AccountView,
     pub compute_mint: &'a AccountView,
     pub economy_authority: &'a AccountView,
@@ -101,44 +106,24 @@ pub struct RewardAccounts<'a> {
     pub token_program: &'a AccountView,
 }
 
-/// `reward_pay` of `amount` $COMPUTE.
-pub fn reward_pay(call: &EconomyCall, a: &RewardAccounts, amount: u64) -> ProgramResult {
-    let mut data = [0u8; 16];
-    data[..8].copy_from_slice(&RewardPay::DISCRIMINATOR);
-    data[8..16].copy_from_slice(&amount.to_le_bytes());
+/// `settlement_finish`: burns `burn` from the vault, pays `reward` to the provider, releases the lock.
+pub fn settlement_finish(call: &EconomyCall, a: &FinishAccounts, burn: u64, reward: u64) -> ProgramResult {
+    let mut data = [0u8; 24];
+    data[..8].copy_from_slice(&SettlementFinish::DISCRIMINATOR);
+    data[8..16].copy_from_slice(&burn.to_le_bytes());
+    data[16..24].copy_from_slice(&reward.to_le_bytes());
     let metas = [
         InstructionAccount::writable(a.config.address()),
         InstructionAccount::readonly_signer(call.authority.address()),
+        InstructionAccount::readonly(a.provider.address()),
+        InstructionAccount::writable(a.collateral.address()),
+        InstructionAccount::writable(a.source.address()),
         InstructionAccount::writable(a.destination.address()),
         InstructionAccount::writable(a.compute_mint.address()),
         InstructionAccount::readonly(a.economy_authority.address()),
         InstructionAccount::writable(a.rewards_vault.address()),
         InstructionAccount::readonly(a.token_program.address()),
     ];
-    let views = [a.config, call.authority, a.destination, a.compute_mint, a.economy_authority, a.rewards_vault, a.token_program];
+    let views = [a.config, call.authority, a.provider, a.collateral, a.source, a.destination, a.compute_mint, a.economy_authority, a.rewards_vault, a.token_program];
     invoke(call, &metas, &data, &views)
-}
-
-/// The economy accounts a settlement burn uses.
-pub struct BurnAccounts<'a> {
-    pub config: &'a AccountView,
-    /// A $COMPUTE token account the marketplace authority owns (a job vault).
-    pub source: &'a AccountView,
-    pub compute_mint: &'a AccountView,
-    pub token_program: &'a AccountView,
-}
-
-/// `settlement_burn` of `amount` $COMPUTE from `a.source`.
-pub fn settlement_burn(call: &EconomyCall, a: &BurnAccounts, amount: u64) -> ProgramResult {
-    let mut data = [0u8; 16];
-    data[..8].copy_from_slice(&SettlementBurn::DISCRIMINATOR);
-    data[8..16].copy_from_slice(&amount.to_le_bytes());
-    let metas = [
-        InstructionAccount::writable(a.config.address()),
-        InstructionAccount::readonly_signer(call.authority.address()),
-        InstructionAccount::writable(a.source.address()),
-        InstructionAccount::writable(a.compute_mint.address()),
-        InstructionAccount::readonly(a.token_program.address()),
-    ];
-    invoke(call, &metas, &data, &[a.config, call.authority, a.source, a.compute_mint, a.token_program])
 }

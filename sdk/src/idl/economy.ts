@@ -2192,6 +2192,189 @@ export type Economy = {
       ]
     },
     {
+      "name": "settlementFinish",
+      "docs": [
+        "Marketplace only: the economy's side of a job's settlement in one call — burns the",
+        "protocol's share of $COMPUTE from a token account the marketplace's PDA owns (counted in",
+        "the all-time total), pays the provider's reward (minted, or from the rewards vault: all of",
+        "it or nothing), and releases the job's collateral lock."
+      ],
+      "discriminator": [
+        6,
+        151,
+        216,
+        148,
+        128,
+        69,
+        99,
+        136
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "0. [writable] The config PDA `[\"config\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "marketplaceCaller",
+          "docs": [
+            "1. [signer] The marketplace's PDA `[\"economy_caller\"]`, signing through its CPI; owner of `source`."
+          ],
+          "signer": true,
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "provider",
+          "docs": [
+            "2. [] The provider."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "3. [writable] The collateral PDA `[\"collateral\", provider]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "provider"
+              }
+            ]
+          }
+        },
+        {
+          "name": "source",
+          "docs": [
+            "4. [writable] The marketplace's $COMPUTE token account burned from."
+          ],
+          "writable": true
+        },
+        {
+          "name": "destination",
+          "docs": [
+            "5. [writable] The $COMPUTE token account the reward is paid to."
+          ],
+          "writable": true
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "6. [writable] $COMPUTE."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "7. [] The program's authority PDA `[\"authority\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "rewardsVault",
+          "docs": [
+            "8. [writable] The rewards vault PDA `[\"rewards_vault\"]` (existing-mint mode; unused otherwise)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  119,
+                  97,
+                  114,
+                  100,
+                  115,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "9. [] $COMPUTE's token program."
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "burn",
+          "docs": [
+            "$COMPUTE burned, in base units (may be zero)."
+          ],
+          "type": "u64"
+        },
+        {
+          "name": "reward",
+          "docs": [
+            "$COMPUTE paid to the provider, in base units (may be zero)."
+          ],
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "tokenBurn",
       "docs": [
         "Burns the signer's $COMPUTE and counts it in the all-time total."

@@ -1636,7 +1636,8 @@ export type Marketplace = {
         "provider is paid, the layer token's holder gets the royalty (and the parent layer's holder",
         "its share), the economy program burns its share and pays the provider's reward, the",
         "treasury gets its fee, the unused escrow goes back to the client, the collateral lock is",
-        "released and the vault closed (rent to the client). The job stays for the client's rating."
+        "released (the burn, reward and release are one economy call, `settlement_finish`) and the",
+        "vault closed (rent to the client). The job stays for the client's rating."
       ],
       "discriminator": [
         82,

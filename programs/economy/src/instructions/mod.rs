@@ -15,6 +15,7 @@ pub mod mints_create;
 pub mod pause_set;
 pub mod reward_pay;
 pub mod settlement_burn;
+pub mod settlement_finish;
 pub mod stake_claim;
 pub mod stake_deposit;
 pub mod stake_unlock;

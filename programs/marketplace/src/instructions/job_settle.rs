@@ -3,7 +3,7 @@ use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::prelude::*;
 use spicetime_abi::token::TOKEN_2022_PROGRAM_ID;
 
-use crate::economy_cpi::{collateral_release, reward_pay, settlement_burn, BurnAccounts, EconomyCall, RewardAccounts};
+use crate::economy_cpi::{settlement_finish, EconomyCall, FinishAccounts};
 use crate::errors::MarketError;
 use crate::escrow::{check_compute, check_vault, compute_account, economy_config, Escrow};
 use crate::events::JobSettled;
@@ -17,7 +17,8 @@ spicetime_abi::instruction! {
     /// provider is paid, the layer token's holder gets the royalty (and the parent layer's holder
     /// its share), the economy program burns its share and pays the provider's reward, the
     /// treasury gets its fee, the unused escrow goes back to the client, the collateral lock is
-    /// released and the vault closed (rent to the client). The job stays for the client's rating.
+    /// released (the burn, reward and release are one economy call, `settlement_finish`) and the
+    /// vault closed (rent to the client). The job stays for the client's rating.
     pub struct JobSettle = "job_settle" {
         accounts {
             /// 0. [writable] The market PDA `["market"]`.
@@ -121,24 +122,20 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
         escrow.pay(parent_royalty, s.parent_royalty)?;
     }
     escrow.pay(&ix.treasury_token, s.fee)?;
-    let call = EconomyCall { program: &ix.economy_program, authority: &ix.authority };
-    if s.burn > 0 {
-        settlement_burn(&call, &BurnAccounts { config: &ix.economy_config, source: &ix.job_vault, compute_mint: &ix.compute_mint, token_program: &ix.token_program }, s.burn)?;
-    }
+    let finish = FinishAccounts {
+        config: &ix.economy_config,
+        provider: &ix.provider_authority,
+        collateral: &ix.collateral,
+        source: &ix.job_vault,
+        destination: &ix.provider_token,
+        compute_mint: &ix.compute_mint,
+        economy_authority: &ix.economy_authority,
+        rewards_vault: &ix.rewards_vault,
+        token_program: &ix.token_program,
+    };
+    settlement_finish(&EconomyCall { program: &ix.economy_program, authority: &ix.authority }, &finish, s.burn, s.reward)?;
     // The unused escrow (plus anything sent to the vault on top) goes back to the client.
     let refund = escrow.pay_rest(&ix.client_token)?;
-    if s.reward > 0 {
-        let reward = RewardAccounts {
-            config: &ix.economy_config,
-            destination: &ix.provider_token,
-            compute_mint: &ix.compute_mint,
-            economy_authority: &ix.economy_authority,
-            rewards_vault: &ix.rewards_vault,
-            token_program: &ix.token_program,
-        };
-        reward_pay(&call, &reward, s.reward)?;
-    }
-    collateral_release(&call, &ix.provider_authority, &ix.collateral)?;
     escrow.close(&ix.client)?;
 
     job.status = JobStatus::Settled;

@@ -1,0 +1,78 @@
+use spicetime_abi::prelude::*;
+use spicetime_abi::token::{self, TokenAccount, TokenMove};
+
+use crate::errors::EconomyError;
+use crate::events::{CollateralReleased, ProviderRewarded, TokensBurned};
+use crate::marketplace::MARKETPLACE_CALLER;
+use crate::payout::pay_compute;
+use crate::seeds::{AUTHORITY_SEED, COLLATERAL_SEED, CONFIG_SEED, REWARDS_VAULT_SEED};
+use crate::state::{Collateral, Config};
+
+spicetime_abi::instruction! {
+    /// Marketplace only: the economy's side of a job's settlement in one call — burns the
+    /// protocol's share of $COMPUTE from a token account the marketplace's PDA owns (counted in
+    /// the all-time total), pays the provider's reward (minted, or from the rewards vault: all of
+    /// it or nothing), and releases the job's collateral lock.
+    pub struct SettlementFinish = "settlement_finish" {
+        accounts {
+            /// 0. [writable] The config PDA `["config"]`.
+            config: [writable] pda({CONFIG_SEED}),
+            /// 1. [signer] The marketplace's PDA `["economy_caller"]`, signing through its CPI; owner of `source`.
+            marketplace_caller: [signer] address(MARKETPLACE_CALLER),
+            /// 2. [] The provider.
+            provider: [],
+            /// 3. [writable] The collateral PDA `["collateral", provider]`.
+            collateral: [writable] pda({COLLATERAL_SEED}, provider),
+            /// 4. [writable] The marketplace's $COMPUTE token account burned from.
+            source: [writable],
+            /// 5. [writable] The $COMPUTE token account the reward is paid to.
+            destination: [writable],
+            /// 6. [writable] $COMPUTE.
+            compute_mint: [writable],
+            /// 7. [] The program's authority PDA `["authority"]`.
+            authority: [] pda({AUTHORITY_SEED}),
+            /// 8. [writable] The rewards vault PDA `["rewards_vault"]` (existing-mint mode; unused otherwise).
+            rewards_vault: [writable] pda({REWARDS_VAULT_SEED}),
+            /// 9. [] $COMPUTE's token program.
+            token_program: [],
+        }
+        args {
+            /// $COMPUTE burned, in base units (may be zero).
+            burn: u64,
+            /// $COMPUTE paid to the provider, in base units (may be zero).
+            reward: u64,
+        }
+    }
+}
+
+pub fn process(mut ix: SettlementFinish, program_id: &Address) -> ProgramResult {
+    let mut config = Config::read(&ix.config, program_id)?;
+    config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
+    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    collateral.open_jobs = collateral.open_jobs.checked_sub(1).ok_or(EconomyError::NoOpenJobs)?;
+
+    if ix.burn > 0 {
+        TokenAccount::load(&ix.source, &ix.token_program, "source")?.check_mint(&config.compute_mint, "source")?.check_owner(ix.marketplace_caller.address(), "source")?;
+        config.total_burned = config.total_burned.checked_add(ix.burn).ok_or(EconomyError::ArithmeticOverflow)?;
+        let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.marketplace_caller };
+        token::burn_checked(&burn, ix.burn, config.compute_decimals, &[])?;
+    }
+    let mut recipient = Address::default();
+    if ix.reward > 0 {
+        recipient = TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?.owner;
+        config.total_rewards_paid = config.total_rewards_paid.checked_add(ix.reward).ok_or(EconomyError::ArithmeticOverflow)?;
+        let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
+        pay_compute(&config, &payout, ix.reward)?;
+    }
+    collateral.save(&mut ix.collateral)?;
+    config.save(&mut ix.config)?;
+
+    if ix.burn > 0 {
+        TokensBurned { owner: *ix.marketplace_caller.address(), amount: ix.burn, total_burned: config.total_burned }.emit();
+    }
+    if ix.reward > 0 {
+        ProviderRewarded { recipient, destination: *ix.destination.address(), amount: ix.reward, total_rewards_paid: config.total_rewards_paid }.emit();
+    }
+    CollateralReleased { provider: collateral.provider, open_jobs: collateral.open_jobs }.emit();
+    Ok(())
+}
