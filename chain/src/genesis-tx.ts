@@ -5,17 +5,14 @@
  * a fraction of the cost (web3.js's `sign` + `serialize` took ~15 ms a transaction).
  */
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { type Keypair, PublicKey, SYSVAR_CLOCK_PUBKEY, SYSVAR_RENT_PUBKEY, SystemProgram, Transaction, TransactionInstruction } from '@solana/web3.js';
+import { type Keypair, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { LOADER_BUFFER_HEADER, LOADER_PROGRAM_ACCOUNT_SIZE, UPGRADEABLE_LOADER_ID, loaderInstructions, programDataAddress } from '@spicetime/sdk';
 import { fromBase58 } from './base58.ts';
 import type { Engine } from './engine.ts';
 import { ChainConfigError } from './errors.ts';
 
-/** The BPF upgradeable loader. */
-export const UPGRADEABLE_LOADER = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
 /** A validator's largest transaction. */
 const PACKET_DATA_SIZE = 1232;
-const BUFFER_HEADER = 37;
-const PROGRAM_ACCOUNT_SIZE = 36;
 /** Wire bytes of a `Write` transaction besides its chunk (signature, message, instruction header). */
 const WRITE_OVERHEAD = 1 + 64 + 3 + 1 + 3 * 32 + 32 + 1 + 1 + 1 + 2 + 2 + 16;
 /** Bytes of program written per `Write`: the most that fits one transaction (1,012). */
@@ -79,57 +76,26 @@ export class GenesisSender {
   deployUpgradeable(program: Keypair, buffer: Keypair, elf: Uint8Array, maxDataLen = elf.length * 2): PublicKey {
     const authority = this.payer.publicKey;
     const rent = (bytes: number): number => Number(this.engine.rentExempt(bytes));
-    const u32 = (v: number): Buffer => {
-      const b = Buffer.alloc(4);
-      b.writeUInt32LE(v);
-      return b;
-    };
-    const u64 = (v: number): Buffer => {
-      const b = Buffer.alloc(8);
-      b.writeBigUInt64LE(BigInt(v));
-      return b;
-    };
     this.send(
       [
-        SystemProgram.createAccount({ fromPubkey: authority, newAccountPubkey: buffer.publicKey, lamports: rent(BUFFER_HEADER + elf.length), space: BUFFER_HEADER + elf.length, programId: UPGRADEABLE_LOADER }),
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER,
-          keys: [
-            { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-            { pubkey: authority, isSigner: false, isWritable: false },
-          ],
-          data: u32(0), // InitializeBuffer
-        }),
+        SystemProgram.createAccount({ fromPubkey: authority, newAccountPubkey: buffer.publicKey, lamports: rent(LOADER_BUFFER_HEADER + elf.length), space: LOADER_BUFFER_HEADER + elf.length, programId: UPGRADEABLE_LOADER_ID }),
+        loaderInstructions.initializeBuffer(buffer.publicKey, authority),
       ],
       [buffer],
     );
-    // Write { offset: u32, bytes: Vec<u8> }: one message template, patched per chunk.
-    // Keys: authority (fee payer, signer), buffer (writable), loader (read-only).
-    const head = Buffer.concat([Buffer.from([1, 0, 1, 3]), authority.toBuffer(), buffer.publicKey.toBuffer(), UPGRADEABLE_LOADER.toBuffer()]);
+    // Each Write is one message template (keys: authority — fee payer, signer —, buffer, loader),
+    // patched per chunk and signed without web3.js: the instruction data is the SDK's.
+    const head = Buffer.concat([Buffer.from([1, 0, 1, 3]), authority.toBuffer(), buffer.publicKey.toBuffer(), UPGRADEABLE_LOADER_ID.toBuffer()]);
     for (let offset = 0; offset < elf.length; offset += WRITE_CHUNK) {
-      const chunk = elf.subarray(offset, offset + WRITE_CHUNK);
-      const dataLen = 16 + chunk.length;
-      const ix = Buffer.concat([Buffer.from([1, 2, 2, 1, 0]), shortVec(dataLen), u32(1), u32(offset), u64(chunk.length), chunk]);
+      const { data } = loaderInstructions.write(buffer.publicKey, authority, offset, elf.subarray(offset, offset + WRITE_CHUNK));
+      const ix = Buffer.concat([Buffer.from([1, 2, 2, 1, 0]), shortVec(data.length), data]);
       this.sendMessage(Buffer.concat([head, this.blockhash(), ix]), [this.payer]);
     }
-    const [programData] = PublicKey.findProgramAddressSync([program.publicKey.toBuffer()], UPGRADEABLE_LOADER);
+    const programData = programDataAddress(program.publicKey);
     this.send(
       [
-        SystemProgram.createAccount({ fromPubkey: authority, newAccountPubkey: program.publicKey, lamports: rent(PROGRAM_ACCOUNT_SIZE), space: PROGRAM_ACCOUNT_SIZE, programId: UPGRADEABLE_LOADER }),
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER,
-          keys: [
-            { pubkey: authority, isSigner: true, isWritable: true },
-            { pubkey: programData, isSigner: false, isWritable: true },
-            { pubkey: program.publicKey, isSigner: false, isWritable: true },
-            { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-            { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
-            { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
-            { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-            { pubkey: authority, isSigner: true, isWritable: false },
-          ],
-          data: Buffer.concat([u32(2), u64(maxDataLen)]), // DeployWithMaxDataLen
-        }),
+        SystemProgram.createAccount({ fromPubkey: authority, newAccountPubkey: program.publicKey, lamports: rent(LOADER_PROGRAM_ACCOUNT_SIZE), space: LOADER_PROGRAM_ACCOUNT_SIZE, programId: UPGRADEABLE_LOADER_ID }),
+        loaderInstructions.deployWithMaxDataLen({ program: program.publicKey, buffer: buffer.publicKey, authority, maxDataLen }),
       ],
       [program],
     );

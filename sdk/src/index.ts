@@ -42,3 +42,4 @@ export {
 } from './marketplace.ts';
 export { ed25519Verification, ed25519VerificationOf, receiptMessage, verdictMessage, type Receipt } from './receipts.ts';
 export { decodeEvents, type DecodedEvent } from './events.ts';
+export { LOADER_BUFFER_HEADER, LOADER_PROGRAM_ACCOUNT_SIZE, UPGRADEABLE_LOADER_ID, loaderInstructions, programDataAddress } from './loader.ts';

@@ -2,6 +2,7 @@ import { type PublicKey, Transaction } from '@solana/web3.js';
 import { createTransferCheckedInstruction } from '@solana/spl-token';
 import { describe, expect, it } from 'vitest';
 import type { TierName } from '../src/index.ts';
+import { Random } from './random.ts';
 import { EconomyFixture, WHOLE } from './economy-fixture.ts';
 
 /**
@@ -17,25 +18,6 @@ const TIERS: TierName[] = ['flexible', 'days90', 'days165', 'days365'];
 const LOCKUPS = [0n, 90n * DAY, 165n * DAY, 365n * DAY];
 const RATES = [0n, 300_000_000n, 500_000_000n, 1_000_000_000n];
 const COOLDOWN = DAY;
-
-/** xorshift64*: the same sequence for the same seed. */
-class Random {
-  constructor(private state: bigint) {}
-  next(): bigint {
-    let x = this.state;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & 0xffff_ffff_ffff_ffffn;
-    x ^= x >> 27n;
-    this.state = x;
-    return (x * 0x2545f4914f6cdd1dn) & 0xffff_ffff_ffff_ffffn;
-  }
-  below(n: number): number {
-    return Number(this.next() % BigInt(n));
-  }
-  amount(max: bigint): bigint {
-    return (this.next() % max) + 1n;
-  }
-}
 
 interface ModelPosition {
   user: number;

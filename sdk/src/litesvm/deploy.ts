@@ -1,33 +1,12 @@
 import { address } from '@solana/kit';
-import {
-  Keypair,
-  PublicKey,
-  SYSVAR_CLOCK_PUBKEY,
-  SYSVAR_RENT_PUBKEY,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from '@solana/web3.js';
+import { Keypair, type PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
+import { LOADER_BUFFER_HEADER, LOADER_PROGRAM_ACCOUNT_SIZE, UPGRADEABLE_LOADER_ID, loaderInstructions, programDataAddress } from '../loader.ts';
 import type { LiteSvmProvider } from './provider.ts';
 
-/** The BPF upgradeable loader. */
-export const UPGRADEABLE_LOADER_ID = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
+export { UPGRADEABLE_LOADER_ID };
 
 /** Bytes of program data written per `Write` instruction (fits a 1232-byte transaction). */
 const WRITE_CHUNK = 900;
-const BUFFER_HEADER = 37;
-const PROGRAM_ACCOUNT_SIZE = 36;
-
-const u32 = (v: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v);
-  return b;
-};
-const u64 = (v: number): Buffer => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(v));
-  return b;
-};
 
 /** Where a deployed program lives. */
 export interface DeployedProgram {
@@ -60,60 +39,28 @@ export function deployUpgradeable(provider: LiteSvmProvider, programKeypair: Key
       SystemProgram.createAccount({
         fromPubkey: authority,
         newAccountPubkey: buffer.publicKey,
-        lamports: rent(BUFFER_HEADER + elf.length),
-        space: BUFFER_HEADER + elf.length,
+        lamports: rent(LOADER_BUFFER_HEADER + elf.length),
+        space: LOADER_BUFFER_HEADER + elf.length,
         programId: UPGRADEABLE_LOADER_ID,
       }),
-      new TransactionInstruction({
-        programId: UPGRADEABLE_LOADER_ID,
-        keys: [
-          { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-          { pubkey: authority, isSigner: false, isWritable: false },
-        ],
-        data: u32(0), // InitializeBuffer
-      }),
+      loaderInstructions.initializeBuffer(buffer.publicKey, authority),
     ),
     [buffer],
   );
   for (let offset = 0; offset < elf.length; offset += WRITE_CHUNK) {
-    const chunk = elf.subarray(offset, offset + WRITE_CHUNK);
-    send(
-      new Transaction().add(
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER_ID,
-          keys: [
-            { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-            { pubkey: authority, isSigner: true, isWritable: false },
-          ],
-          data: Buffer.concat([u32(1), u32(offset), u64(chunk.length), chunk]), // Write
-        }),
-      ),
-    );
+    send(new Transaction().add(loaderInstructions.write(buffer.publicKey, authority, offset, elf.subarray(offset, offset + WRITE_CHUNK))));
   }
-  const [programData] = PublicKey.findProgramAddressSync([programKeypair.publicKey.toBuffer()], UPGRADEABLE_LOADER_ID);
+  const programData = programDataAddress(programKeypair.publicKey);
   send(
     new Transaction().add(
       SystemProgram.createAccount({
         fromPubkey: authority,
         newAccountPubkey: programKeypair.publicKey,
-        lamports: rent(PROGRAM_ACCOUNT_SIZE),
-        space: PROGRAM_ACCOUNT_SIZE,
+        lamports: rent(LOADER_PROGRAM_ACCOUNT_SIZE),
+        space: LOADER_PROGRAM_ACCOUNT_SIZE,
         programId: UPGRADEABLE_LOADER_ID,
       }),
-      new TransactionInstruction({
-        programId: UPGRADEABLE_LOADER_ID,
-        keys: [
-          { pubkey: authority, isSigner: true, isWritable: true },
-          { pubkey: programData, isSigner: false, isWritable: true },
-          { pubkey: programKeypair.publicKey, isSigner: false, isWritable: true },
-          { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-          { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
-          { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
-          { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-          { pubkey: authority, isSigner: true, isWritable: false },
-        ],
-        data: Buffer.concat([u32(2), u64(maxDataLen)]), // DeployWithMaxDataLen
-      }),
+      loaderInstructions.deployWithMaxDataLen({ program: programKeypair.publicKey, buffer: buffer.publicKey, authority, maxDataLen }),
     ),
     [programKeypair],
   );
