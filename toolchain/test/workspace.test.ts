@@ -13,8 +13,8 @@ describe('programs workspace', () => {
 
   it('lists the programs of Anchor.toml with their ids and crates', () => {
     const ws = readWorkspace();
-    expect(ws.programs.map((p) => p.name)).toEqual(['economy']);
-    expect(ws.programs[0]!.crateDir).toBe(path.join(REPO_ROOT, 'programs/economy'));
+    expect(ws.programs.map((p) => p.name)).toEqual(['economy', 'marketplace']);
+    expect(ws.programs.map((p) => p.crateDir)).toEqual([path.join(REPO_ROOT, 'programs/economy'), path.join(REPO_ROOT, 'programs/marketplace')]);
   });
 
   it("refuses a program whose declare_id! differs from Anchor.toml", async () => {
