@@ -2,7 +2,8 @@
 
 use crate::sha256::sha256_concat;
 
-const fn first8(hash: [u8; 32]) -> [u8; 8] {
+/// The first 8 bytes of a hash: a discriminator.
+pub(crate) const fn first8(hash: [u8; 32]) -> [u8; 8] {
     [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7]]
 }
 

@@ -9,7 +9,9 @@ use pinocchio::{
     AccountView, Address, ProgramResult,
 };
 
+use crate::discriminator::first8;
 use crate::error::{fail_account, AnchorErrorCode};
+use crate::sha256::sha256_concat;
 use crate::token::TOKEN_2022_PROGRAM_ID;
 
 /// Size of a Token-2022 mint with the metadata pointer extension, before its metadata: the
@@ -19,20 +21,9 @@ pub const MINT_WITH_POINTER_SIZE: usize = 165 + 1 + 4 + 64;
 pub const MAX_ENTRY: usize = 256;
 
 /// `spl_token_metadata_interface:initialize_account`.
-const INITIALIZE: [u8; 8] = discriminator(b"spl_token_metadata_interface:initialize_account");
+const INITIALIZE: [u8; 8] = first8(sha256_concat(b"spl_token_metadata_interface:", b"initialize_account"));
 /// `spl_token_metadata_interface:updating_field`.
-const UPDATE_FIELD: [u8; 8] = discriminator(b"spl_token_metadata_interface:updating_field");
-
-const fn discriminator(preimage: &[u8]) -> [u8; 8] {
-    let hash = crate::sha256::sha256_concat(preimage, b"");
-    let mut out = [0u8; 8];
-    let mut i = 0;
-    while i < 8 {
-        out[i] = hash[i];
-        i += 1;
-    }
-    out
-}
+const UPDATE_FIELD: [u8; 8] = first8(sha256_concat(b"spl_token_metadata_interface:", b"updating_field"));
 
 /// Bytes the token metadata extension occupies (TLV header included) for an update authority,
 /// the mint, `name`, `symbol`, `uri` and the extra `fields`.

@@ -39,16 +39,20 @@ fn invoke<const N: usize>(call: &EconomyCall, metas: &[InstructionAccount], data
     with_authority_seeds(|seeds| invoke_signed(&ix, views, &[Signer::from(seeds)]))
 }
 
+/// `collateral_lock` or `collateral_release` (`discriminator`): one open job more or fewer for `provider`.
+fn collateral_count(call: &EconomyCall, discriminator: &[u8; 8], provider: &AccountView, collateral: &AccountView) -> ProgramResult {
+    let metas = [InstructionAccount::readonly_signer(call.authority.address()), InstructionAccount::readonly(provider.address()), InstructionAccount::writable(collateral.address())];
+    invoke(call, &metas, discriminator, &[call.authority, provider, collateral])
+}
+
 /// `collateral_lock`: one more open job for `provider`.
 pub fn collateral_lock(call: &EconomyCall, provider: &AccountView, collateral: &AccountView) -> ProgramResult {
-    let metas = [InstructionAccount::readonly_signer(call.authority.address()), InstructionAccount::readonly(provider.address()), InstructionAccount::writable(collateral.address())];
-    invoke(call, &metas, &CollateralLock::DISCRIMINATOR, &[call.authority, provider, collateral])
+    collateral_count(call, &CollateralLock::DISCRIMINATOR, provider, collateral)
 }
 
 /// `collateral_release`: one job fewer for `provider`.
 pub fn collateral_release(call: &EconomyCall, provider: &AccountView, collateral: &AccountView) -> ProgramResult {
-    let metas = [InstructionAccount::readonly_signer(call.authority.address()), InstructionAccount::readonly(provider.address()), InstructionAccount::writable(collateral.address())];
-    invoke(call, &metas, &CollateralRelease::DISCRIMINATOR, &[call.authority, provider, collateral])
+    collateral_count(call, &CollateralRelease::DISCRIMINATOR, provider, collateral)
 }
 
 /// The economy accounts a slash moves $UBC between.

@@ -1,6 +1,5 @@
 use spicetime_abi::prelude::*;
 
-use crate::errors::EconomyError;
 use crate::events::CollateralReleased;
 use crate::marketplace::MARKETPLACE_CALLER;
 use crate::seeds::COLLATERAL_SEED;
@@ -23,7 +22,7 @@ spicetime_abi::instruction! {
 
 pub fn process(mut ix: CollateralRelease, program_id: &Address) -> ProgramResult {
     let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
-    collateral.open_jobs = collateral.open_jobs.checked_sub(1).ok_or(EconomyError::NoOpenJobs)?;
+    collateral.release()?;
     collateral.save(&mut ix.collateral)?;
 
     CollateralReleased { provider: collateral.provider, open_jobs: collateral.open_jobs }.emit();

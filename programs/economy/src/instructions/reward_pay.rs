@@ -1,8 +1,8 @@
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{TokenAccount, TokenMove};
+use spicetime_abi::token::TokenMove;
 
 use crate::errors::EconomyError;
-use crate::payout::pay_compute;
+use crate::payout::pay_reward;
 use crate::events::ProviderRewarded;
 use crate::marketplace::MARKETPLACE_CALLER;
 use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, REWARDS_VAULT_SEED};
@@ -41,13 +41,10 @@ pub fn process(mut ix: RewardPay, program_id: &Address) -> ProgramResult {
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
-    let destination = TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
-    config.total_rewards_paid = config.total_rewards_paid.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
-
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-    pay_compute(&config, &payout, ix.amount)?;
+    let recipient = pay_reward(&mut config, &payout, ix.amount)?;
     config.save(&mut ix.config)?;
 
-    ProviderRewarded { recipient: destination.owner, destination: *ix.destination.address(), amount: ix.amount, total_rewards_paid: config.total_rewards_paid }.emit();
+    ProviderRewarded { recipient, destination: *ix.destination.address(), amount: ix.amount, total_rewards_paid: config.total_rewards_paid }.emit();
     Ok(())
 }

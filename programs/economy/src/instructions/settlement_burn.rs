@@ -1,9 +1,10 @@
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::TokenMove;
 
 use crate::errors::EconomyError;
 use crate::events::TokensBurned;
 use crate::marketplace::MARKETPLACE_CALLER;
+use crate::payout::burn_settlement;
 use crate::seeds::CONFIG_SEED;
 use crate::state::Config;
 
@@ -35,10 +36,8 @@ pub fn process(mut ix: SettlementBurn, program_id: &Address) -> ProgramResult {
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
-    TokenAccount::load(&ix.source, &ix.token_program, "source")?.check_mint(&config.compute_mint, "source")?.check_owner(ix.marketplace_caller.address(), "source")?;
-    config.total_burned = config.total_burned.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
     let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.marketplace_caller };
-    token::burn_checked(&burn, ix.amount, config.compute_decimals, &[])?;
+    burn_settlement(&mut config, &burn, ix.amount)?;
     config.save(&mut ix.config)?;
 
     TokensBurned { owner: *ix.marketplace_caller.address(), amount: ix.amount, total_burned: config.total_burned }.emit();

@@ -1,10 +1,9 @@
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::{self, TokenAccount, TokenMove};
+use spicetime_abi::token::TokenMove;
 
-use crate::errors::EconomyError;
 use crate::events::{CollateralReleased, ProviderRewarded, TokensBurned};
 use crate::marketplace::MARKETPLACE_CALLER;
-use crate::payout::pay_compute;
+use crate::payout::{burn_settlement, pay_reward};
 use crate::seeds::{AUTHORITY_SEED, COLLATERAL_SEED, CONFIG_SEED, REWARDS_VAULT_SEED};
 use crate::state::{Collateral, Config};
 
@@ -49,20 +48,16 @@ pub fn process(mut ix: SettlementFinish, program_id: &Address) -> ProgramResult 
     let mut config = Config::read(&ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
     let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
-    collateral.open_jobs = collateral.open_jobs.checked_sub(1).ok_or(EconomyError::NoOpenJobs)?;
+    collateral.release()?;
 
     if ix.burn > 0 {
-        TokenAccount::load(&ix.source, &ix.token_program, "source")?.check_mint(&config.compute_mint, "source")?.check_owner(ix.marketplace_caller.address(), "source")?;
-        config.total_burned = config.total_burned.checked_add(ix.burn).ok_or(EconomyError::ArithmeticOverflow)?;
         let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.marketplace_caller };
-        token::burn_checked(&burn, ix.burn, config.compute_decimals, &[])?;
+        burn_settlement(&mut config, &burn, ix.burn)?;
     }
     let mut recipient = Address::default();
     if ix.reward > 0 {
-        recipient = TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?.owner;
-        config.total_rewards_paid = config.total_rewards_paid.checked_add(ix.reward).ok_or(EconomyError::ArithmeticOverflow)?;
         let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-        pay_compute(&config, &payout, ix.reward)?;
+        recipient = pay_reward(&mut config, &payout, ix.reward)?;
     }
     collateral.save(&mut ix.collateral)?;
     config.save(&mut ix.config)?;

@@ -44,6 +44,12 @@ impl Collateral {
         self.unlock_requested_ts.checked_add(cooldown).ok_or_else(|| EconomyError::ArithmeticOverflow.into())
     }
 
+    /// Releases one job's lock: never below zero.
+    pub fn release(&mut self) -> Result<(), ProgramError> {
+        self.open_jobs = self.open_jobs.checked_sub(1).ok_or(EconomyError::NoOpenJobs)?;
+        Ok(())
+    }
+
     /// Takes `amount` out (withdrawal or slash): never more than there is.
     pub fn take(&mut self, amount: u64) -> Result<(), ProgramError> {
         if amount == 0 {
