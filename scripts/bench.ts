@@ -2,16 +2,15 @@
  * `npm run bench`: figures for the program toolchain, printed as tables (not a timed test).
  *  - cold build (a copy of programs/ with an empty target folder: core/alloc from source) vs warm
  *  - .so sizes as SBPF v0 and v3
- *  - compute units of every economy instruction, in LiteSVM, through the Anchor client
+ *  - compute units of every economy instruction, in LiteSVM, against Anchor's benchmark for the same accounts
  */
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Keypair } from '@solana/web3.js';
-import { defaultParams, economyProgram } from '@spicetime/sdk';
-import { localChain } from '@spicetime/sdk/litesvm';
 import { buildProgram } from '../toolchain/src/build/program-build.ts';
 import { REPO_ROOT } from '../toolchain/src/build/workspace.ts';
+import { ECONOMY_ACCOUNT_KINDS, anchorReference, measureEconomy, ownUnits } from '../sdk/test/economy-cu.ts';
 
 const programsDir = path.join(REPO_ROOT, 'programs');
 const table = (rows: (string | number)[][]): void => {
@@ -44,13 +43,18 @@ table([
   ['economy', 'v3', v3.link.bytes, v3.link.textBytes, v3.link.rodataBytes],
 ]);
 
-// Compute units
-const provider = localChain(['economy']);
-const economy = economyProgram(provider);
-const cu: [string, bigint][] = [];
-await economy.methods.configInit(Keypair.generate().publicKey, defaultParams(9)).accounts({ admin: provider.publicKey }).rpc();
-cu.push(['config_init', provider.last!.computeUnits]);
-await economy.methods.configUpdate({ ...defaultParams(9), burnBps: 25 }).accounts({ admin: provider.publicKey }).rpc();
-cu.push(['config_update', provider.last!.computeUnits]);
-console.log('\nCompute units of economy instructions (LiteSVM 1.5, committed v0 build; every instruction against its budget: sdk/test/economy-compute-units.test.ts)');
-table([['instruction', 'CU'], ...cu.map(([n, c]) => [n, Number(c)])]);
+// Compute units, against Anchor 0.32.1's benchmark for the same accounts (sdk/test/economy-cu.ts)
+const marketplaceSo = (await buildProgram({ cargoDir: programsDir, crate: 'abi-probe-marketplace' })).so;
+const runs = await measureEconomy(marketplaceSo);
+const budget = JSON.parse(readFileSync(path.join(programsDir, 'economy/compute-budget.json'), 'utf8')) as Record<string, number>;
+console.log(
+  '\nCompute units of economy instructions (LiteSVM 1.5, committed v0 build). "own" = CU minus token CPIs (1,000 + the token program),\n' +
+    'events (sol_log_data) and PDA derivations (1,500 per bump tried); the goal is own <= half of Anchor\'s figure for the same accounts.',
+);
+table([
+  ['instruction', 'CU', 'budget', 'token CPIs', 'events', 'PDA derivation', 'own', 'Anchor 0.32.1', 'own / Anchor'],
+  ...Object.entries(runs).map(([name, r]) => {
+    const reference = anchorReference(ECONOMY_ACCOUNT_KINDS[name]!);
+    return [name, r.units, budget[name]!, r.tokenCpis, r.events, r.derivations, ownUnits(r), reference, (ownUnits(r) / reference).toFixed(2)];
+  }),
+]);

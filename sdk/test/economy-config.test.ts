@@ -176,6 +176,39 @@ describe('economy config', () => {
     });
   });
 
+  describe('config bytes', () => {
+    /** The config as stored and a copy with `paused` set to `byte` (its offset found by the IDL coder). */
+    const withPausedByte = async (byte: number) => {
+      const real = provider.svm.getAccount(address(config.toBase58()));
+      const data = Uint8Array.from(real.exists ? real.data : []);
+      const decoded = program.coder.accounts.decode('config', Buffer.from(data));
+      const [off, on] = await Promise.all([false, true].map((paused) => program.coder.accounts.encode('config', { ...decoded, paused })));
+      const changed = Uint8Array.from(data);
+      changed[off.findIndex((b, i) => b !== on[i])] = byte;
+      return { data, changed };
+    };
+    const plant = (data: Uint8Array) =>
+      provider.svm.setAccount({ address: address(config.toBase58()), lamports: 10_000_000n as never, data, space: BigInt(data.length), programAddress: address(PROGRAM_IDS.economy.toBase58()), executable: false });
+    const update = () => program.methods.configUpdate(params(1, 1)).accounts({ admin: provider.publicKey }).rpc();
+
+    it('rejects a config whose bytes hold no value (a bool of 2), read in place', async () => {
+      await init();
+      const { changed, data } = await withPausedByte(2);
+      plant(changed);
+      await expectAnchorError(update, 'AccountDidNotDeserialize', 3003);
+      // the bytes as they were are accepted again
+      plant(data);
+      await update();
+    });
+
+    it('rejects a truncated config', async () => {
+      await init();
+      const { data } = await withPausedByte(0);
+      plant(data.subarray(0, data.length - 1));
+      await expectAnchorError(update, 'AccountDidNotDeserialize', 3003);
+    });
+  });
+
   describe('instruction data', () => {
     const raw = (data: Buffer) =>
       provider.execute(new Transaction().add(new TransactionInstruction({ programId: PROGRAM_IDS.economy, keys: [], data })));

@@ -266,6 +266,8 @@ export interface Invocation {
   units: number;
   /** Its first `Program log:` line (the token program names its instruction there). */
   label: string;
+  /** Its `Program data:` lines (events), base64. */
+  data: string[];
   children: Invocation[];
 }
 
@@ -276,11 +278,12 @@ export function invocations(logs: string[]): Invocation[] {
   for (const log of logs) {
     const invoked = INVOKE.exec(log);
     if (invoked) {
-      const node: Invocation = { program: invoked[1]!, depth: Number(invoked[2]), units: 0, label: '', children: [] };
+      const node: Invocation = { program: invoked[1]!, depth: Number(invoked[2]), units: 0, label: '', data: [], children: [] };
       (stack.at(-1)?.children ?? roots).push(node);
       stack.push(node);
       continue;
     }
+    if (log.startsWith('Program data: ') && stack.length) stack.at(-1)!.data.push(log.slice('Program data: '.length));
     if (log.startsWith('Program log: ') && stack.length && !stack.at(-1)!.label) stack.at(-1)!.label = log.slice('Program log: '.length).replace(/^Instruction: /, '');
     const consumed = CONSUMED.exec(log);
     if (consumed && stack.at(-1)?.program === consumed[1]) stack.at(-1)!.units = Number(consumed[2]);

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { Keypair } from '@solana/web3.js';
+import { Keypair, PublicKey } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
-import { PROGRAM_IDS, configAddress, defaultParams, economyProgram } from '../src/index.ts';
+import { PROGRAM_IDS, configAddress, defaultParams, economyIdl, economyProgram, marketplaceIdl } from '../src/index.ts';
 import { LiteSvmProvider, programKeypair } from '../src/litesvm/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,6 +22,26 @@ describe('program ids', () => {
     for (const [name, id] of Object.entries(PROGRAM_IDS)) {
       expect(programKeypair(name as keyof typeof PROGRAM_IDS).publicKey.toBase58()).toBe(id.toBase58());
     }
+  });
+
+  it('pin only canonical PDAs: every account with both seeds and an address in the IDL is the canonical PDA of its seeds', () => {
+    // Programs check their singleton PDAs (`known(...)`) against compile-time addresses of a written-down
+    // bump; a non-canonical bump would give another address than findProgramAddressSync.
+    type Seed = { kind: string; value?: number[] };
+    type Account = { name: string; address?: string; pda?: { seeds: Seed[] } };
+    let checked = 0;
+    for (const idl of [economyIdl, marketplaceIdl] as unknown as { address: string; instructions: { name: string; accounts: Account[] }[] }[]) {
+      for (const ix of idl.instructions) {
+        for (const a of ix.accounts) {
+          if (!a.address || !a.pda) continue;
+          expect(a.pda.seeds.every((s) => s.kind === 'const'), `${ix.name}.${a.name}`).toBe(true);
+          const [pda] = PublicKey.findProgramAddressSync(a.pda.seeds.map((s) => Buffer.from(s.value!)), new PublicKey(idl.address));
+          expect(a.address, `${ix.name}.${a.name}`).toBe(pda.toBase58());
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
   });
 
   it('derive the same config PDA as Anchor resolves from the IDL seeds', async () => {

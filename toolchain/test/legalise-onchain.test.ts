@@ -194,6 +194,19 @@ describe('128-bit division on chain', () => {
     await verifyRecords(program, OP.divremU128, [16, 16], cases);
   });
 
+  it('u128 by a 64-bit divisor (two 32-bit quotient digits, each estimated and corrected)', async () => {
+    const random = randomFor('divrem u128 by u64');
+    // Divisors whose top digit is small after normalising make the estimates overshoot (the
+    // correction steps); dividends just below a multiple of the divisor stress the remainder.
+    const divisors = uniq([1n, 3n, 10n ** 9n, 86_400_000n * 10n ** 9n, two(32) - 1n, two(32), two(32) + 1n, two(63) - 1n, two(63), two(63) + 1n, two(64) - 1n, ...Array.from({ length: 40 }, () => random.spread(64) || 1n)]);
+    const cases = divisors.flatMap((d) => {
+      const ns = [d * (two(64) - 1n) + (d - 1n), (d - 1n) * two(64) + (two(64) - 1n), random.bits(128), random.spread(128), d * random.bits(64) + BigInt(random.below(Number(d > 1000n ? 1000n : d)))];
+      return ns.filter((n) => n <= U128_MAX).map((n) => [n, d] as const);
+    });
+    const records = cases.map(([a, b]) => ({ label: `${hex(a)} / ${hex(b)}`, record: concatBytes(le(a, 16), le(b, 16)), expected: [a / b, a % b] }));
+    await verifyRecords(program, OP.divremU128, [16, 16], records);
+  });
+
   it('i128 / and % round toward zero, the remainder taking the dividend sign (sdiv, srem i128)', async () => {
     const random = randomFor('divrem i128');
     const values = uniq([...signedValues(128, 4, random), -two(64), two(64), -(two(64) - 1n), two(63), -two(63), 10n ** 30n, -(10n ** 30n)]);

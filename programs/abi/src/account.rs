@@ -36,18 +36,13 @@ pub fn check_address(view: &AccountView, expected: &Address, name: &str) -> Resu
     Ok(())
 }
 
-/// `ConstraintDuplicateMutableAccount` (2040) when one account fills two writable slots.
+/// `ConstraintDuplicateMutableAccount` (2040) unless `a` and `b` are different accounts. The
+/// entrypoint gives every slot of one account the same view (the runtime serialises a repeated
+/// account as a reference to its first slot), so comparing the views' pointers compares accounts.
 #[inline(always)]
-pub fn check_no_duplicate_writable(slots: &[(&str, &AccountView, bool)]) -> Result<(), ProgramError> {
-    for (i, (name, a, writable)) in slots.iter().enumerate() {
-        if !writable {
-            continue;
-        }
-        for (_, b, other_writable) in &slots[i + 1..] {
-            if *other_writable && a.address() == b.address() {
-                return Err(fail_account(AnchorErrorCode::ConstraintDuplicateMutableAccount, name));
-            }
-        }
+pub fn check_distinct(a: &AccountView, b: &AccountView, name: &str) -> Result<(), ProgramError> {
+    if core::ptr::eq(a.account_ptr(), b.account_ptr()) {
+        return Err(fail_account(AnchorErrorCode::ConstraintDuplicateMutableAccount, name));
     }
     Ok(())
 }
@@ -61,23 +56,45 @@ pub trait AccountData: Borsh {
 
     /// Reads the account, checking its owner, discriminator and size.
     fn load(view: &AccountView, program_id: &Address, name: &str) -> Result<Self, ProgramError> {
-        if !view.owned_by(program_id) {
-            let code = if view.owned_by(&SYSTEM_PROGRAM_ID) && view.is_data_empty() {
-                AnchorErrorCode::AccountNotInitialized
-            } else {
-                AnchorErrorCode::AccountOwnedByWrongProgram
-            };
-            return Err(fail_account(code, name));
-        }
+        check_owner_and_discriminator::<Self>(view, program_id, name)?;
         let data = view.try_borrow()?;
-        if data.len() < 8 {
-            return Err(fail_account(AnchorErrorCode::AccountDiscriminatorNotFound, name));
-        }
-        if data[..8] != Self::DISCRIMINATOR {
-            return Err(fail_account(AnchorErrorCode::AccountDiscriminatorMismatch, name));
-        }
         let mut fields = &data[8..];
         Self::read(&mut fields).ok_or_else(|| fail_account(AnchorErrorCode::AccountDidNotDeserialize, name))
+    }
+
+    /// The account in place, read-only, for a `#[zero_copy]` type (checks of [`Self::load_mut`]):
+    /// no copy. It reads the account's bytes as they are; don't hold it across a CPI given the
+    /// account writable.
+    #[inline(always)]
+    fn load_ref<'a>(view: &'a AccountView, program_id: &Address, name: &str) -> Result<&'a Self, ProgramError> {
+        const { assert!(Self::POD, "load_ref needs a #[zero_copy] account type") };
+        check_owner_and_discriminator::<Self>(view, program_id, name)?;
+        // SAFETY: shared, read-only; the parser refuses one account in two writable slots.
+        let data = unsafe { view.borrow_unchecked() };
+        if data.len() < Self::SPACE || !Self::pod_valid(&data[8..]) {
+            return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
+        }
+        // SAFETY: as in `load_mut`.
+        Ok(unsafe { &*(data.as_ptr().add(8) as *const Self) })
+    }
+
+    /// The account in place, for a `#[zero_copy]` type, after the checks of [`Self::load`] and a
+    /// validity check of its bools and enums: changes are written straight into the account, with
+    /// no copy in and no [`Self::save`]. Only for accounts of the running program, which no CPI of
+    /// the handler is given (a CPI could change the data behind the reference).
+    #[inline(always)]
+    fn load_mut<'a>(view: &'a mut AccountView, program_id: &Address, name: &str) -> Result<&'a mut Self, ProgramError> {
+        const { assert!(Self::POD, "load_mut needs a #[zero_copy] account type") };
+        check_owner_and_discriminator::<Self>(view, program_id, name)?;
+        // SAFETY: the parser refuses one account in two writable slots, and nothing else borrows
+        // the data while the handler holds the reference.
+        let data = unsafe { view.borrow_unchecked_mut() };
+        if data.len() < Self::SPACE || !Self::pod_valid(&data[8..]) {
+            return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
+        }
+        // SAFETY: `Self` is packed (alignment 1) and `SIZE` bytes, every field's bytes were checked
+        // valid, and the slice is at least `SPACE` long.
+        Ok(unsafe { &mut *(data.as_mut_ptr().add(8) as *mut Self) })
     }
 
     /// Writes the discriminator and fields into a program-owned account.
@@ -92,15 +109,54 @@ pub trait AccountData: Borsh {
     }
 }
 
+/// Owner and discriminator checks shared by every way of reading a program account.
+#[inline(always)]
+fn check_owner_and_discriminator<T: AccountData>(view: &AccountView, program_id: &Address, name: &str) -> Result<(), ProgramError> {
+    if !view.owned_by(program_id) {
+        let code = if view.owned_by(&SYSTEM_PROGRAM_ID) && view.is_data_empty() {
+            AnchorErrorCode::AccountNotInitialized
+        } else {
+            AnchorErrorCode::AccountOwnedByWrongProgram
+        };
+        return Err(fail_account(code, name));
+    }
+    // SAFETY: read only for the comparison, while no mutable borrow exists.
+    let data = unsafe { view.borrow_unchecked() };
+    if data.len() < 8 {
+        return Err(fail_account(AnchorErrorCode::AccountDiscriminatorNotFound, name));
+    }
+    if data[..8] != T::DISCRIMINATOR {
+        return Err(fail_account(AnchorErrorCode::AccountDiscriminatorMismatch, name));
+    }
+    Ok(())
+}
+
 /// Declares a program account type: the struct, its [`Borsh`] layout and [`AccountData`].
+/// `#[zero_copy]` before the docs makes it a packed, one-copy layout (see
+/// [`borsh_struct!`](crate::borsh_struct)).
 #[macro_export]
 macro_rules! account {
+    (
+        #[zero_copy]
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
+    ) => {
+        $crate::borsh_struct! { #[zero_copy] $(#[doc = $doc])* pub struct $name { $( $(#[doc = $fdoc])* $field : $ty ),* } }
+        $crate::__account_data!($name);
+    };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
     ) => {
         $crate::borsh_struct! { $(#[doc = $doc])* pub struct $name { $( $(#[doc = $fdoc])* $field : $ty ),* } }
+        $crate::__account_data!($name);
+    };
+}
 
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __account_data {
+    ($name:ident) => {
         impl $crate::account::AccountData for $name {
             const DISCRIMINATOR: [u8; 8] = $crate::discriminator::account(stringify!($name));
         }

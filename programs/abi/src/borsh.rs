@@ -10,6 +10,16 @@ pub trait Borsh: Sized {
     fn read(input: &mut &[u8]) -> Option<Self>;
     /// Encodes into the front of `out` (at least [`Self::SIZE`] bytes), returning the rest.
     fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8];
+    /// Whether the type's memory layout, aligned to 1, is its Borsh encoding (integers, addresses,
+    /// bools, one-byte enums, arrays and `#[zero_copy]` structs of them), so a value is read and
+    /// written with one copy, once [`Self::pod_valid`] accepts the bytes.
+    const POD: bool = false;
+    /// For [`Self::POD`] types: whether `bytes` (at least [`Self::SIZE`]) hold a valid value (a bool
+    /// is 0 or 1, an enum tag names a variant).
+    #[inline(always)]
+    fn pod_valid(_bytes: &[u8]) -> bool {
+        true
+    }
     /// The type as Anchor's IDL names it.
     #[cfg(feature = "idl-build")]
     fn idl_type() -> std::string::String;
@@ -28,6 +38,7 @@ macro_rules! borsh_int {
     ($($ty:ty => $idl:literal),*) => {$(
         impl Borsh for $ty {
             const SIZE: usize = core::mem::size_of::<$ty>();
+            const POD: bool = true;
             #[inline(always)]
             fn read(input: &mut &[u8]) -> Option<Self> {
                 Some(<$ty>::from_le_bytes(take(input, Self::SIZE)?.try_into().ok()?))
@@ -49,6 +60,11 @@ borsh_int!(u8 => "u8", u16 => "u16", u32 => "u32", u64 => "u64", u128 => "u128",
 
 impl Borsh for bool {
     const SIZE: usize = 1;
+    const POD: bool = true;
+    #[inline(always)]
+    fn pod_valid(bytes: &[u8]) -> bool {
+        bytes[0] <= 1
+    }
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
         match take(input, 1)?[0] {
@@ -69,6 +85,7 @@ impl Borsh for bool {
 
 impl Borsh for Address {
     const SIZE: usize = 32;
+    const POD: bool = true;
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
         let bytes: [u8; 32] = take(input, 32)?.try_into().ok()?;
@@ -88,6 +105,11 @@ impl Borsh for Address {
 
 impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
     const SIZE: usize = N * T::SIZE;
+    const POD: bool = T::POD;
+    #[inline(always)]
+    fn pod_valid(bytes: &[u8]) -> bool {
+        (0..N).all(|i| T::pod_valid(&bytes[i * T::SIZE..]))
+    }
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
         let mut out = [T::default(); N];
@@ -208,8 +230,30 @@ impl<T: Borsh> Borsh for Option<T> {
 
 /// Declares a struct of [`Borsh`] fields and implements [`Borsh`] for it, fields in order.
 /// Used for instruction arguments and by the account and event macros.
+///
+/// `#[zero_copy]` before the docs makes the struct `#[repr(C, packed)]`: its memory is its Borsh
+/// encoding (checked at compile time: every field [`Borsh::POD`], no padding), so an account of
+/// it can be used in place ([`AccountData::load_mut`](crate::account::AccountData::load_mut)).
+/// Read packed fields by value (a reference to a field aligned above 1 does not compile).
 #[macro_export]
 macro_rules! borsh_struct {
+    (
+        #[zero_copy]
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[repr(C, packed)]
+        pub struct $name { $( $(#[doc = $fdoc])* pub $field: $ty, )* }
+
+        const _: () = assert!(
+            $( <$ty as $crate::borsh::Borsh>::POD && )* core::mem::size_of::<$name>() == <$name as $crate::borsh::Borsh>::SIZE,
+            "a #[zero_copy] struct holds only POD fields (no Text or Option)"
+        );
+
+        $crate::__borsh_struct_impl! { pod $(#[doc = $doc])* $name { $( $(#[doc = $fdoc])* $field : $ty ),* } }
+    };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }
@@ -218,8 +262,19 @@ macro_rules! borsh_struct {
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
         pub struct $name { $( $(#[doc = $fdoc])* pub $field: $ty, )* }
 
+        $crate::__borsh_struct_impl! { plain $(#[doc = $doc])* $name { $( $(#[doc = $fdoc])* $field : $ty ),* } }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __borsh_struct_impl {
+    ($kind:ident $(#[doc = $doc:literal])* $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* }) => {
         impl $crate::borsh::Borsh for $name {
             const SIZE: usize = 0 $( + <$ty as $crate::borsh::Borsh>::SIZE )*;
+            $crate::__borsh_pod! { $kind $( $ty ),* }
+            // Field by field, also for `#[zero_copy]` structs: the optimiser then drops the fields
+            // a reader never uses.
             #[inline(always)]
             fn read(input: &mut &[u8]) -> Option<Self> {
                 Some(Self { $( $field: <$ty as $crate::borsh::Borsh>::read(input)?, )* })
@@ -227,7 +282,7 @@ macro_rules! borsh_struct {
             #[inline(always)]
             #[allow(unused_variables)]
             fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
-                $( let out = $crate::borsh::Borsh::write(&self.$field, out); )*
+                $( let out = $crate::borsh::Borsh::write($crate::__borsh_field!($kind self.$field), out); )*
                 out
             }
             #[cfg(feature = "idl-build")]
@@ -246,6 +301,35 @@ macro_rules! borsh_struct {
                 ),*];
                 $crate::idl::struct_type(stringify!($name), docs, &fields)
             }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __borsh_field {
+    // A packed field is copied out first: a reference to it may be unaligned.
+    (pod $($place:tt)+) => { &{ $($place)+ } };
+    (plain $($place:tt)+) => { &$($place)+ };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __borsh_pod {
+    (plain $( $ty:ty ),*) => {};
+    (pod $( $ty:ty ),*) => {
+        const POD: bool = true;
+        #[inline(always)]
+        #[allow(unused_variables, unused_assignments, unused_mut)]
+        fn pod_valid(bytes: &[u8]) -> bool {
+            let mut at = 0;
+            $(
+                if !<$ty as $crate::borsh::Borsh>::pod_valid(&bytes[at..]) {
+                    return false;
+                }
+                at += <$ty as $crate::borsh::Borsh>::SIZE;
+            )*
+            true
         }
     };
 }
@@ -277,6 +361,51 @@ mod tests {
         assert!(def.starts_with("{\"name\":\"Sample\",\"docs\":[\"A struct of every supported type.\"]"));
         assert!(def.contains("{\"name\":\"d\",\"type\":\"u128\"}"));
         assert!(def.contains("{\"name\":\"g\",\"type\":{\"array\":[\"u8\",3]}}"));
+    }
+
+    crate::borsh_enum! {
+        /// A two-variant enum.
+        pub enum Side { Left = 0, Right = 1 }
+    }
+
+    impl Default for Side {
+        fn default() -> Self {
+            Side::Left
+        }
+    }
+
+    crate::borsh_struct! {
+        #[zero_copy]
+        /// A packed struct of every POD type.
+        pub struct Packed { a: u8, b: u64, c: bool, d: [u16; 2], e: Side, f: i128 }
+    }
+
+    #[test]
+    fn a_zero_copy_struct_in_memory_is_its_borsh_encoding() {
+        let v = Packed { a: 7, b: u64::MAX - 1, c: true, d: [0x0102, 0x0304], e: Side::Right, f: -5 };
+        let mut encoded = [0u8; Packed::SIZE];
+        v.write(&mut encoded);
+        assert_eq!(core::mem::size_of::<Packed>(), Packed::SIZE);
+        // SAFETY: `Packed` is `repr(C, packed)` with no padding (asserted above).
+        let memory: [u8; Packed::SIZE] = unsafe { core::mem::transmute(v) };
+        assert_eq!(memory, encoded);
+        assert!(Packed::pod_valid(&encoded));
+        assert_eq!(Packed::read(&mut &encoded[..]), Some(v));
+    }
+
+    #[test]
+    fn zero_copy_validity_refuses_bytes_that_are_no_value() {
+        let mut encoded = [0u8; Packed::SIZE];
+        Packed::default().write(&mut encoded);
+        assert!(Packed::pod_valid(&encoded));
+        let (bool_at, enum_at) = (1 + 8, 1 + 8 + 1 + 4);
+        let mut bad_bool = encoded;
+        bad_bool[bool_at] = 2;
+        assert!(!Packed::pod_valid(&bad_bool));
+        let mut bad_enum = encoded;
+        bad_enum[enum_at] = 2;
+        assert!(!Packed::pod_valid(&bad_enum));
+        assert!(<[bool; 3]>::pod_valid(&[0, 1, 0]) && !<[bool; 3]>::pod_valid(&[0, 1, 9]));
     }
 
     #[test]
@@ -328,6 +457,11 @@ macro_rules! borsh_enum {
 
         impl $crate::borsh::Borsh for $name {
             const SIZE: usize = 1;
+            const POD: bool = true;
+            #[inline(always)]
+            fn pod_valid(bytes: &[u8]) -> bool {
+                matches!(bytes[0], $($tag)|*)
+            }
             #[inline(always)]
             fn read(input: &mut &[u8]) -> Option<Self> {
                 match <u8 as $crate::borsh::Borsh>::read(input)? {

@@ -19,7 +19,9 @@
 //! }
 //! ```
 //! Accounts with `seeds(...)` are derived on chain and become [`Pda`](crate::pda::Pda)s (the
-//! canonical bump in `.bump`): for accounts an instruction creates or signs for. `pda(...)` only
+//! canonical bump in `.bump`): for accounts an instruction creates or signs for. A program's
+//! singleton PDAs of one constant seed are `known(CONST)` instead ([`KnownPda`](crate::pda::KnownPda),
+//! derived at compile time): one address comparison, the same `Pda`, seeds and address in the IDL. `pda(...)` only
 //! tells clients the seeds (Anchor resolves the address from the IDL) and costs nothing on chain:
 //! for accounts the handler authenticates otherwise — a program account by its owner and
 //! discriminator (the program creates each type only at its canonical PDA) and its stored keys,
@@ -40,7 +42,7 @@ macro_rules! instruction {
             accounts {
                 $(
                     $(#[doc = $adoc:literal])*
-                    $acc:ident : [$($flag:ident),*] $(seeds($($seed:tt),+))? $(pda($($pda:tt),+))? $(address($addr:path))?
+                    $acc:ident : [$($flag:ident),*] $(seeds($($seed:tt),+))? $(known($known:path))? $(pda($($pda:tt),+))? $(address($addr:path))?
                 ),* $(,)?
             }
             args { $( $(#[doc = $fdoc:literal])* $arg:ident : $aty:ty ),* $(,)? }
@@ -48,7 +50,7 @@ macro_rules! instruction {
     ) => {
         $(#[doc = $doc])*
         pub struct $name {
-            $( $(#[doc = $adoc])* pub $acc: $crate::__account_field!([$($flag),*] $($(@ $seed)+)?), )*
+            $( $(#[doc = $adoc])* pub $acc: $crate::__account_field!([$($flag),*] $($(@ $seed)+)? $(@ $known)?), )*
             $( $(#[doc = $fdoc])* pub $arg: $aty, )*
         }
 
@@ -76,11 +78,11 @@ macro_rules! instruction {
                         $( $crate::account::check_address(&$acc, &$addr, stringify!($acc))?; )?
                     }
                 )*
-                // The program's own id (an absent optional account) is never writable here.
-                $crate::account::check_no_duplicate_writable(&[
-                    $( (stringify!($acc), &$acc, $crate::__has_flag!(writable; $($flag),*) && !$crate::__has_flag!(dup; $($flag),*)
-                        && (!$crate::__has_flag!(optional; $($flag),*) || $acc.address() != program_id)) ),*
-                ])?;
+                // No account in two writable slots (the program's own id, an absent optional account,
+                // is never writable here). One comparison per pair of such slots, unrolled: pairs
+                // with a read-only slot vanish at compile time.
+                $crate::__distinct_pairs!($( ($acc, $crate::__has_flag!(writable; $($flag),*) && !$crate::__has_flag!(dup; $($flag),*)
+                    && (!$crate::__has_flag!(optional; $($flag),*) || $acc.address() != program_id)) )*);
                 $( let $acc = $crate::__account_optional!([$($flag),*] $acc, program_id); )*
                 let mut args = &data[8..];
                 $(
@@ -92,6 +94,9 @@ macro_rules! instruction {
                 }
                 $( $(
                     let $acc = $crate::pda::verify($acc, &[$($crate::__seed_bytes!($seed)),+], program_id, stringify!($acc))?;
+                )? )*
+                $( $(
+                    let $acc = $crate::pda::verify_known($acc, &$known, stringify!($acc))?;
                 )? )*
                 // `pda(...)` seeds only feed the IDL; naming their constants here keeps every build
                 // using them (the optimiser drops it).
@@ -115,6 +120,7 @@ macro_rules! instruction {
                             #[allow(unused_mut)]
                             let mut seeds: Option<std::vec::Vec<std::string::String>> = None;
                             $( seeds = Some(std::vec![$($crate::__seed_idl!($seed)),+]); )?
+                            $( seeds = Some(std::vec![$crate::idl::seed_const($known.seed)]); )?
                             $( seeds = Some(std::vec![$($crate::__seed_idl!($pda)),+]); )?
                             seeds
                         },
@@ -122,6 +128,7 @@ macro_rules! instruction {
                             #[allow(unused_mut)]
                             let mut address: Option<std::string::String> = None;
                             $( address = Some($crate::idl::base58($addr.as_ref())); )?
+                            $( address = Some($crate::idl::base58($known.address.as_ref())); )?
                             address
                         },
                     )
@@ -132,6 +139,18 @@ macro_rules! instruction {
                 $crate::idl::instruction($ix, &[$($doc),*], &Self::DISCRIMINATOR, &accounts, &args)
             }
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __distinct_pairs {
+    () => {};
+    (($a:ident, $unique_a:expr) $( ($b:ident, $unique_b:expr) )*) => {
+        if $unique_a {
+            $( if $unique_b { $crate::account::check_distinct(&$a, &$b, stringify!($a))?; } )*
+        }
+        $crate::__distinct_pairs!($( ($b, $unique_b) )*);
     };
 }
 

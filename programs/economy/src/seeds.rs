@@ -16,3 +16,18 @@ pub const REWARDS_VAULT_SEED: &[u8; 13] = b"rewards_vault";
 pub const POSITION_SEED: &[u8; 8] = b"position";
 /// A provider's collateral: `["collateral", provider]`.
 pub const COLLATERAL_SEED: &[u8; 10] = b"collateral";
+
+use spicetime_abi::pda::KnownPda;
+
+/// The config PDA, known at compile time (bump checked by `sdk/test/program-ids.test.ts`).
+pub const CONFIG: KnownPda = KnownPda::new(CONFIG_SEED, 253, &crate::ID);
+/// The authority PDA, known at compile time.
+pub const AUTHORITY: KnownPda = KnownPda::new(AUTHORITY_SEED, 255, &crate::ID);
+/// The program-created $UBC mint PDA, known at compile time.
+pub const UBC_MINT: KnownPda = KnownPda::new(UBC_MINT_SEED, 255, &crate::ID);
+/// The program-created $COMPUTE mint PDA, known at compile time.
+pub const COMPUTE_MINT: KnownPda = KnownPda::new(COMPUTE_MINT_SEED, 255, &crate::ID);
+/// The stake vault PDA, known at compile time.
+pub const STAKE_VAULT: KnownPda = KnownPda::new(STAKE_VAULT_SEED, 255, &crate::ID);
+/// The rewards vault PDA, known at compile time.
+pub const REWARDS_VAULT: KnownPda = KnownPda::new(REWARDS_VAULT_SEED, 255, &crate::ID);

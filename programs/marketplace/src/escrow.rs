@@ -8,9 +8,10 @@ use spicetime_abi::token::{self, TokenAccount, TokenMove};
 use crate::economy_cpi::with_authority_seeds;
 use crate::errors::MarketError;
 
-/// Reads the economy configuration (owned by the economy program, checked).
-pub fn economy_config(view: &AccountView) -> Result<Config, ProgramError> {
-    Config::read(view, &economy::ID)
+/// The economy configuration in place (owned by the economy program, checked), with no copy.
+/// Read what is needed before an economy CPI that writes it.
+pub fn economy_config(view: &AccountView) -> Result<&Config, ProgramError> {
+    Config::read_ref(view, &economy::ID)
 }
 
 /// Fails unless `mint` and `token_program` are the economy's $COMPUTE and its program.

@@ -33,6 +33,7 @@ export type Economy = {
             "0. [writable] The config PDA `[\"config\"]`, not yet created."
           ],
           "writable": true,
+          "address": "CwifbfoAvCYwBnU6cJHcwZeE7PHF21d4wHkLECJkCbYC",
           "pda": {
             "seeds": [
               {
@@ -356,6 +357,7 @@ export type Economy = {
           "docs": [
             "2. [] The program's authority PDA `[\"authority\"]`."
           ],
+          "address": "ERXbwxX9zVv8rLYdoVBqYn6HkzLuVq3cL9TDiUf3dFjk",
           "pda": {
             "seeds": [
               {
@@ -381,6 +383,7 @@ export type Economy = {
             "3. [writable] $UBC, PDA `[\"ubc_mint\"]`, created here."
           ],
           "writable": true,
+          "address": "5vrMKF6yyS38wYRyJmCsxw2A5zD46NecmBG8MmrCYUSM",
           "pda": {
             "seeds": [
               {
@@ -405,6 +408,7 @@ export type Economy = {
             "4. [writable] $COMPUTE, PDA `[\"compute_mint\"]`, created here."
           ],
           "writable": true,
+          "address": "8qsThDaaBnJcBxH2YRubrHmus98pXBuyzSd7qFdkyx3R",
           "pda": {
             "seeds": [
               {
@@ -433,6 +437,7 @@ export type Economy = {
             "5. [writable] The stake vault PDA `[\"stake_vault\"]`, created here."
           ],
           "writable": true,
+          "address": "9pM5ZG4u9j67YzoJnA7niwhzbT6h7ZY7patGoVuFZjSN",
           "pda": {
             "seeds": [
               {
@@ -632,6 +637,7 @@ export type Economy = {
           "docs": [
             "2. [] The program's authority PDA `[\"authority\"]`, owner of both vaults."
           ],
+          "address": "ERXbwxX9zVv8rLYdoVBqYn6HkzLuVq3cL9TDiUf3dFjk",
           "pda": {
             "seeds": [
               {
@@ -669,6 +675,7 @@ export type Economy = {
             "5. [writable] The stake vault PDA `[\"stake_vault\"]` ($UBC), created here."
           ],
           "writable": true,
+          "address": "9pM5ZG4u9j67YzoJnA7niwhzbT6h7ZY7patGoVuFZjSN",
           "pda": {
             "seeds": [
               {
@@ -696,6 +703,7 @@ export type Economy = {
             "6. [writable] The rewards vault PDA `[\"rewards_vault\"]` ($COMPUTE), created here."
           ],
           "writable": true,
+          "address": "GSTfZFzf3n1Y4KobTZBHqSXGuyLzQ1xJn1Cad3FJRFSL",
           "pda": {
             "seeds": [
               {

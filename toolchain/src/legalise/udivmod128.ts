@@ -1,8 +1,10 @@
 /**
  * IR of `@__sbpf_udivmod128(out, nlo, nhi, dlo, dhi)`: 128/128 restoring division writing the
  * quotient to out[0..16] and the remainder to out[16..32]. Three paths: 64/64 with the hardware
- * divide; a divisor below 2^63 (the common fixed-point case) with one hardware divide for the high
- * word and a 64-step loop on 64-bit registers for the low word; and the general 128-bit loop.
+ * divide; a 64-bit divisor (the common fixed-point case: ~100 instructions) with one hardware
+ * divide for the high word, then the low word as two 32-bit digits, each estimated by a hardware
+ * divide by the normalised divisor's top digit and corrected at most twice (Knuth's algorithm D
+ * for a two-digit divisor, as in Hacker's Delight's `divlu`); and the general 128-bit loop.
  * Appended to the module whenever an i128 division is legalised. Division by zero is the caller's
  * to rule out, as Rust does before every division.
  */
@@ -14,36 +16,111 @@ entry:
   br i1 %small, label %fast, label %check_mid
 check_mid:
   %dhi_zero = icmp eq i64 %dhi, 0
-  %dlo_small = icmp sge i64 %dlo, 0
-  %mid_ok = and i1 %dhi_zero, %dlo_small
-  br i1 %mid_ok, label %mid, label %slow
+  br i1 %dhi_zero, label %mid, label %slow
 mid:
   %qh = udiv i64 %nhi, %dlo
-  %rh = urem i64 %nhi, %dlo
-  br label %mloop
-mloop:
-  %mi = phi i64 [ 63, %mid ], [ %mi.next, %mloop ]
-  %mr = phi i64 [ %rh, %mid ], [ %mr.next, %mloop ]
-  %mq = phi i64 [ 0, %mid ], [ %mq.next, %mloop ]
-  %mbit = lshr i64 %nlo, %mi
-  %mbit1 = and i64 %mbit, 1
-  %mr2 = shl i64 %mr, 1
-  %mr3 = or i64 %mr2, %mbit1
-  %mge = icmp uge i64 %mr3, %dlo
-  %mrsub = sub i64 %mr3, %dlo
-  %mr.next = select i1 %mge, i64 %mrsub, i64 %mr3
-  %mq2 = shl i64 %mq, 1
-  %mgebit = zext i1 %mge to i64
-  %mq.next = or i64 %mq2, %mgebit
-  %mi.next = sub i64 %mi, 1
-  %mdone = icmp eq i64 %mi, 0
-  br i1 %mdone, label %mexit, label %mloop
-mexit:
-  %mq.lo = zext i64 %mq.next to i128
+  %u1 = urem i64 %nhi, %dlo
+  %mz32 = icmp ult i64 %dlo, 4294967296
+  %mv32s = shl i64 %dlo, 32
+  %mv32 = select i1 %mz32, i64 %mv32s, i64 %dlo
+  %ms32 = select i1 %mz32, i64 32, i64 0
+  %mz16 = icmp ult i64 %mv32, 281474976710656
+  %mv16s = shl i64 %mv32, 16
+  %mv16 = select i1 %mz16, i64 %mv16s, i64 %mv32
+  %ms16a = add i64 %ms32, 16
+  %ms16 = select i1 %mz16, i64 %ms16a, i64 %ms32
+  %mz8 = icmp ult i64 %mv16, 72057594037927936
+  %mv8s = shl i64 %mv16, 8
+  %mv8 = select i1 %mz8, i64 %mv8s, i64 %mv16
+  %ms8a = add i64 %ms16, 8
+  %ms8 = select i1 %mz8, i64 %ms8a, i64 %ms16
+  %mz4 = icmp ult i64 %mv8, 1152921504606846976
+  %mv4s = shl i64 %mv8, 4
+  %mv4 = select i1 %mz4, i64 %mv4s, i64 %mv8
+  %ms4a = add i64 %ms8, 4
+  %ms4 = select i1 %mz4, i64 %ms4a, i64 %ms8
+  %mz2 = icmp ult i64 %mv4, 4611686018427387904
+  %mv2s = shl i64 %mv4, 2
+  %mv2 = select i1 %mz2, i64 %mv2s, i64 %mv4
+  %ms2a = add i64 %ms4, 2
+  %ms2 = select i1 %mz2, i64 %ms2a, i64 %ms4
+  %mz1 = icmp sgt i64 %mv2, -1
+  %mv1s = shl i64 %mv2, 1
+  %mv = select i1 %mz1, i64 %mv1s, i64 %mv2
+  %ms1a = add i64 %ms2, 1
+  %ms = select i1 %mz1, i64 %ms1a, i64 %ms2
+  %vn1 = lshr i64 %mv, 32
+  %vn0 = and i64 %mv, 4294967295
+  %u1s = shl i64 %u1, %ms
+  %nlo1 = lshr i64 %nlo, 1
+  %sinv = sub i64 63, %ms
+  %u0top = lshr i64 %nlo1, %sinv
+  %un32 = or i64 %u1s, %u0top
+  %un10 = shl i64 %nlo, %ms
+  %un1 = lshr i64 %un10, 32
+  %un0 = and i64 %un10, 4294967295
+  %q1a = udiv i64 %un32, %vn1
+  %rh1a = urem i64 %un32, %vn1
+  br label %d1
+d1:
+  %q1 = phi i64 [ %q1a, %mid ], [ %q1dec, %d1more ]
+  %rh1 = phi i64 [ %rh1a, %mid ], [ %rh1inc, %d1more ]
+  %q1big = icmp ugt i64 %q1, 4294967295
+  br i1 %q1big, label %d1fix, label %d1cmp
+d1cmp:
+  %p1 = mul i64 %q1, %vn0
+  %t1s = shl i64 %rh1, 32
+  %t1 = or i64 %t1s, %un1
+  %gt1 = icmp ugt i64 %p1, %t1
+  br i1 %gt1, label %d1fix, label %d1done
+d1fix:
+  %q1dec = sub i64 %q1, 1
+  %rh1inc = add i64 %rh1, %vn1
+  %rh1big = icmp ugt i64 %rh1inc, 4294967295
+  br i1 %rh1big, label %d1done, label %d1more
+d1more:
+  br label %d1
+d1done:
+  %q1f = phi i64 [ %q1, %d1cmp ], [ %q1dec, %d1fix ]
+  %un32b = shl i64 %un32, 32
+  %un32b1 = or i64 %un32b, %un1
+  %q1v = mul i64 %q1f, %mv
+  %un21 = sub i64 %un32b1, %q1v
+  %q0a = udiv i64 %un21, %vn1
+  %rh0a = urem i64 %un21, %vn1
+  br label %d0
+d0:
+  %q0 = phi i64 [ %q0a, %d1done ], [ %q0dec, %d0more ]
+  %rh0 = phi i64 [ %rh0a, %d1done ], [ %rh0inc, %d0more ]
+  %q0big = icmp ugt i64 %q0, 4294967295
+  br i1 %q0big, label %d0fix, label %d0cmp
+d0cmp:
+  %p0 = mul i64 %q0, %vn0
+  %t0s = shl i64 %rh0, 32
+  %t0 = or i64 %t0s, %un0
+  %gt0 = icmp ugt i64 %p0, %t0
+  br i1 %gt0, label %d0fix, label %d0done
+d0fix:
+  %q0dec = sub i64 %q0, 1
+  %rh0inc = add i64 %rh0, %vn1
+  %rh0big = icmp ugt i64 %rh0inc, 4294967295
+  br i1 %rh0big, label %d0done, label %d0more
+d0more:
+  br label %d0
+d0done:
+  %q0f = phi i64 [ %q0, %d0cmp ], [ %q0dec, %d0fix ]
+  %un21b = shl i64 %un21, 32
+  %un21b0 = or i64 %un21b, %un0
+  %q0v = mul i64 %q0f, %mv
+  %rn = sub i64 %un21b0, %q0v
+  %mr = lshr i64 %rn, %ms
+  %q1hi = shl i64 %q1f, 32
+  %mq = or i64 %q1hi, %q0f
+  %mq.lo = zext i64 %mq to i128
   %mq.hi0 = zext i64 %qh to i128
   %mq.hi = shl i128 %mq.hi0, 64
   %mq128 = or i128 %mq.hi, %mq.lo
-  %mr128 = zext i64 %mr.next to i128
+  %mr128 = zext i64 %mr to i128
   store i128 %mq128, ptr %out, align 8
   %pr1 = getelementptr i8, ptr %out, i64 16
   store i128 %mr128, ptr %pr1, align 8

@@ -19,13 +19,12 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: AdminAccept, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     if config.pending_admin == Address::default() || ix.pending_admin.address() != &config.pending_admin {
         return Err(EconomyError::PendingAdminMismatch.into());
     }
     config.admin = config.pending_admin;
     config.pending_admin = Address::default();
-    config.save(&mut ix.config)?;
 
     AdminAccepted { admin: config.admin }.emit();
     Ok(())

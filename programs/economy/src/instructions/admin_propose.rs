@@ -21,10 +21,9 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: AdminPropose, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     config.pending_admin = ix.pending_admin;
-    config.save(&mut ix.config)?;
 
     AdminProposed { admin: config.admin, pending_admin: config.pending_admin }.emit();
     Ok(())

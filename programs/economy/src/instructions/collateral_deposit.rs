@@ -37,7 +37,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: CollateralDeposit, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_not_paused()?;
     config.check_mints_set()?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
@@ -66,7 +66,6 @@ pub fn process(mut ix: CollateralDeposit, program_id: &Address) -> ProgramResult
     collateral.save(&mut ix.collateral)?;
     let deposit = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.ubc_mint, to: &ix.stake_vault, authority: &ix.provider };
     token::transfer_checked(&deposit, ix.amount, config.ubc_decimals, &[])?;
-    config.save(&mut ix.config)?;
 
     CollateralDeposited { provider: collateral.provider, amount: ix.amount, collateral: collateral.amount, total_collateral: config.total_collateral }.emit();
     Ok(())

@@ -23,10 +23,9 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: CollateralLock, program_id: &Address) -> ProgramResult {
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     collateral.open_jobs = collateral.open_jobs.checked_add(1).ok_or(EconomyError::ArithmeticOverflow)?;
     collateral.unlock_requested_ts = 0;
-    collateral.save(&mut ix.collateral)?;
 
     CollateralLocked { provider: collateral.provider, open_jobs: collateral.open_jobs }.emit();
     Ok(())

@@ -21,9 +21,8 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: CollateralRelease, program_id: &Address) -> ProgramResult {
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     collateral.release()?;
-    collateral.save(&mut ix.collateral)?;
 
     CollateralReleased { provider: collateral.provider, open_jobs: collateral.open_jobs }.emit();
     Ok(())

@@ -49,9 +49,9 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: CollateralSlash, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     if ix.challenger_bps as u128 > BPS {
         return Err(EconomyError::SlashBpsExceeded.into());
     }
@@ -70,8 +70,6 @@ pub fn process(mut ix: CollateralSlash, program_id: &Address) -> ProgramResult {
             pay_ubc(&config, &payout, part)?;
         }
     }
-    collateral.save(&mut ix.collateral)?;
-    config.save(&mut ix.config)?;
 
     CollateralSlashed {
         provider: collateral.provider,

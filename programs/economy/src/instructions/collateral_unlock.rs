@@ -24,13 +24,12 @@ spicetime_abi::instruction! {
 
 pub fn process(mut ix: CollateralUnlock, program_id: &Address) -> ProgramResult {
     let config = Config::read(&ix.config, program_id)?;
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     collateral.check_no_open_jobs()?;
     if collateral.unlock_requested_ts != 0 {
         return Err(EconomyError::CannotUnlockCollateralTwice.into());
     }
     collateral.unlock_requested_ts = Clock::get()?.unix_timestamp;
-    collateral.save(&mut ix.collateral)?;
 
     let withdrawable_ts = collateral.withdrawable_ts(config.params.unlock_cooldown)?;
     CollateralUnlocked { provider: collateral.provider, unlock_requested_ts: collateral.unlock_requested_ts, withdrawable_ts }.emit();

@@ -40,9 +40,9 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: CollateralWithdraw, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     collateral.check_no_open_jobs()?;
     if collateral.unlock_requested_ts == 0 {
         return Err(EconomyError::CollateralNotUnlocked.into());
@@ -56,14 +56,10 @@ pub fn process(mut ix: CollateralWithdraw, program_id: &Address) -> ProgramResul
 
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
     pay_ubc(&config, &payout, ix.amount)?;
-    config.save(&mut ix.config)?;
-    let closed = collateral.amount == 0;
-    if closed {
+    let event = CollateralWithdrawn { provider: collateral.provider, amount: ix.amount, collateral: collateral.amount, total_collateral: config.total_collateral, closed: collateral.amount == 0 };
+    if event.closed {
         spicetime_abi::account::close(&mut ix.collateral, &mut ix.provider)?;
-    } else {
-        collateral.save(&mut ix.collateral)?;
     }
-
-    CollateralWithdrawn { provider: collateral.provider, amount: ix.amount, collateral: collateral.amount, total_collateral: config.total_collateral, closed }.emit();
+    event.emit();
     Ok(())
 }

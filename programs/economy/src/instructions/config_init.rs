@@ -2,7 +2,7 @@ use spicetime_abi::cpi::{create_pda_account, NewAccount};
 use spicetime_abi::prelude::*;
 
 use crate::events::ConfigInitialized;
-use crate::seeds::CONFIG_SEED;
+use crate::seeds::{CONFIG, CONFIG_SEED};
 use crate::state::{Config, ConfigParams};
 
 spicetime_abi::instruction! {
@@ -10,7 +10,7 @@ spicetime_abi::instruction! {
     pub struct ConfigInit = "config_init" {
         accounts {
             /// 0. [writable] The config PDA `["config"]`, not yet created.
-            config: [writable] seeds({CONFIG_SEED}),
+            config: [writable] known(CONFIG),
             /// 1. [writable, signer] The admin, who pays the rent.
             admin: [writable, signer],
             /// 2. [] The System program.

@@ -21,11 +21,10 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: ConfigUpdate, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     ix.params.check()?;
     config.params = ix.params;
-    config.save(&mut ix.config)?;
 
     ConfigUpdated { admin: config.admin, params: config.params }.emit();
     Ok(())

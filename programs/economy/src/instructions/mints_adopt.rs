@@ -4,7 +4,7 @@ use spicetime_abi::token::{self, Mint, TOKEN_ACCOUNT_SIZE};
 
 use crate::errors::EconomyError;
 use crate::events::MintsSet;
-use crate::seeds::{AUTHORITY_SEED, CONFIG_SEED, REWARDS_VAULT_SEED, STAKE_VAULT_SEED};
+use crate::seeds::{AUTHORITY, CONFIG_SEED, REWARDS_VAULT, REWARDS_VAULT_SEED, STAKE_VAULT, STAKE_VAULT_SEED};
 use crate::state::{Config, MintMode};
 
 spicetime_abi::instruction! {
@@ -17,15 +17,15 @@ spicetime_abi::instruction! {
             /// 1. [writable, signer] The admin, who pays the rent.
             admin: [writable, signer],
             /// 2. [] The program's authority PDA `["authority"]`, owner of both vaults.
-            authority: [] seeds({AUTHORITY_SEED}),
+            authority: [] known(AUTHORITY),
             /// 3. [] The existing $UBC mint.
             ubc_mint: [],
             /// 4. [] The existing $COMPUTE mint.
             compute_mint: [],
             /// 5. [writable] The stake vault PDA `["stake_vault"]` ($UBC), created here.
-            stake_vault: [writable] seeds({STAKE_VAULT_SEED}),
+            stake_vault: [writable] known(STAKE_VAULT),
             /// 6. [writable] The rewards vault PDA `["rewards_vault"]` ($COMPUTE), created here.
-            rewards_vault: [writable] seeds({REWARDS_VAULT_SEED}),
+            rewards_vault: [writable] known(REWARDS_VAULT),
             /// 7. [] $UBC's token program.
             ubc_token_program: [],
             /// 8. [] $COMPUTE's token program.
@@ -38,7 +38,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: MintsAdopt, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::Unset {
         return Err(EconomyError::MintsAlreadySet.into());
@@ -68,7 +68,6 @@ pub fn process(mut ix: MintsAdopt, program_id: &Address) -> ProgramResult {
     config.authority_bump = ix.authority.bump;
     config.stake_vault = *ix.stake_vault.address();
     config.rewards_vault = *ix.rewards_vault.address();
-    config.save(&mut ix.config)?;
 
     MintsSet::of(&config).emit();
     Ok(())

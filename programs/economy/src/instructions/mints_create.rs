@@ -4,7 +4,7 @@ use spicetime_abi::token::{self, MINT_SIZE, TOKEN_ACCOUNT_SIZE};
 
 use crate::errors::EconomyError;
 use crate::events::MintsSet;
-use crate::seeds::{AUTHORITY_SEED, COMPUTE_MINT_SEED, CONFIG_SEED, STAKE_VAULT_SEED, UBC_MINT_SEED};
+use crate::seeds::{AUTHORITY, COMPUTE_MINT, COMPUTE_MINT_SEED, CONFIG_SEED, STAKE_VAULT, STAKE_VAULT_SEED, UBC_MINT, UBC_MINT_SEED};
 use crate::state::{Config, MintMode};
 
 spicetime_abi::instruction! {
@@ -18,13 +18,13 @@ spicetime_abi::instruction! {
             /// 1. [writable, signer] The admin, who pays the rent.
             admin: [writable, signer],
             /// 2. [] The program's authority PDA `["authority"]`.
-            authority: [] seeds({AUTHORITY_SEED}),
+            authority: [] known(AUTHORITY),
             /// 3. [writable] $UBC, PDA `["ubc_mint"]`, created here.
-            ubc_mint: [writable] seeds({UBC_MINT_SEED}),
+            ubc_mint: [writable] known(UBC_MINT),
             /// 4. [writable] $COMPUTE, PDA `["compute_mint"]`, created here.
-            compute_mint: [writable] seeds({COMPUTE_MINT_SEED}),
+            compute_mint: [writable] known(COMPUTE_MINT),
             /// 5. [writable] The stake vault PDA `["stake_vault"]`, created here.
-            stake_vault: [writable] seeds({STAKE_VAULT_SEED}),
+            stake_vault: [writable] known(STAKE_VAULT),
             /// 6. [] SPL Token or Token-2022.
             token_program: [],
             /// 7. [] The System program.
@@ -38,7 +38,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: MintsCreate, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::Unset {
         return Err(EconomyError::MintsAlreadySet.into());
@@ -66,7 +66,6 @@ pub fn process(mut ix: MintsCreate, program_id: &Address) -> ProgramResult {
     config.authority = authority;
     config.authority_bump = ix.authority.bump;
     config.stake_vault = *ix.stake_vault.address();
-    config.save(&mut ix.config)?;
 
     MintsSet::of(&config).emit();
     Ok(())

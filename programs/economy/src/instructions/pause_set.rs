@@ -20,10 +20,9 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: PauseSetIx, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     config.paused = ix.paused;
-    config.save(&mut ix.config)?;
 
     PauseSet { paused: config.paused }.emit();
     Ok(())

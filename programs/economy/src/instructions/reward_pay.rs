@@ -36,14 +36,13 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: RewardPay, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-    let recipient = pay_reward(&mut config, &payout, ix.amount)?;
-    config.save(&mut ix.config)?;
+    let recipient = pay_reward(config, &payout, ix.amount)?;
 
     ProviderRewarded { recipient, destination: *ix.destination.address(), amount: ix.amount, total_rewards_paid: config.total_rewards_paid }.emit();
     Ok(())

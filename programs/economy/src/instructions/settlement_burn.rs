@@ -31,14 +31,13 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: SettlementBurn, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
     }
     let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.marketplace_caller };
-    burn_settlement(&mut config, &burn, ix.amount)?;
-    config.save(&mut ix.config)?;
+    burn_settlement(config, &burn, ix.amount)?;
 
     TokensBurned { owner: *ix.marketplace_caller.address(), amount: ix.amount, total_burned: config.total_burned }.emit();
     Ok(())

@@ -45,22 +45,20 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: SettlementFinish, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
-    let mut collateral = Collateral::read(&ix.collateral, program_id, ix.provider.address())?;
+    let collateral = Collateral::read_mut(&mut ix.collateral, program_id, ix.provider.address())?;
     collateral.release()?;
 
     if ix.burn > 0 {
         let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.marketplace_caller };
-        burn_settlement(&mut config, &burn, ix.burn)?;
+        burn_settlement(config, &burn, ix.burn)?;
     }
     let mut recipient = Address::default();
     if ix.reward > 0 {
         let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
-        recipient = pay_reward(&mut config, &payout, ix.reward)?;
+        recipient = pay_reward(config, &payout, ix.reward)?;
     }
-    collateral.save(&mut ix.collateral)?;
-    config.save(&mut ix.config)?;
 
     if ix.burn > 0 {
         TokensBurned { owner: *ix.marketplace_caller.address(), amount: ix.burn, total_burned: config.total_burned }.emit();

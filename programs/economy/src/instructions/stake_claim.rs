@@ -37,9 +37,10 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
-    let mut position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
+    let position_key = *ix.position.address();
+    let position = Position::read_mut(&mut ix.position, program_id, ix.owner.address(), ix.position_id)?;
     TokenAccount::load(&ix.destination, &ix.token_program, "destination")?.check_mint(&config.compute_mint, "destination")?;
 
     let now = Clock::get()?.unix_timestamp;
@@ -51,9 +52,7 @@ pub fn process(mut ix: StakeClaim, program_id: &Address) -> ProgramResult {
         let payout = TokenMove { token_program: &ix.token_program, from: &ix.rewards_vault, mint: &ix.compute_mint, to: &ix.destination, authority: &ix.authority };
         pay_compute(&config, &payout, amount)?;
     }
-    position.save(&mut ix.position)?;
-    config.save(&mut ix.config)?;
 
-    YieldClaimed { owner: position.owner, position: *ix.position.address(), amount, claimed: position.claimed, total_yield_paid: config.total_yield_paid }.emit();
+    YieldClaimed { owner: position.owner, position: position_key, amount, claimed: position.claimed, total_yield_paid: config.total_yield_paid }.emit();
     Ok(())
 }

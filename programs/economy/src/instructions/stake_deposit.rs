@@ -40,7 +40,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeDeposit, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_not_paused()?;
     config.check_mints_set()?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
@@ -76,7 +76,6 @@ pub fn process(mut ix: StakeDeposit, program_id: &Address) -> ProgramResult {
     position.save(&mut ix.position)?;
     let deposit = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.ubc_mint, to: &ix.stake_vault, authority: &ix.owner };
     token::transfer_checked(&deposit, ix.amount, config.ubc_decimals, &[])?;
-    config.save(&mut ix.config)?;
 
     StakeDeposited {
         owner: position.owner,

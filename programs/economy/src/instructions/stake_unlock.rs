@@ -26,7 +26,7 @@ spicetime_abi::instruction! {
 
 pub fn process(mut ix: StakeUnlock, program_id: &Address) -> ProgramResult {
     let config = Config::read(&ix.config, program_id)?;
-    let mut position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
+    let position = Position::read_mut(&mut ix.position, program_id, ix.owner.address(), ix.position_id)?;
     if position.unlocked_ts != 0 {
         return Err(EconomyError::CannotUnlockTwice.into());
     }
@@ -35,7 +35,6 @@ pub fn process(mut ix: StakeUnlock, program_id: &Address) -> ProgramResult {
         return Err(EconomyError::LockupNotEnded.into());
     }
     position.unlocked_ts = now;
-    position.save(&mut ix.position)?;
 
     let cooldown = if position.tier == Tier::Flexible { config.params.unlock_cooldown } else { 0 };
     let withdrawable_ts = now.checked_add(cooldown).ok_or(EconomyError::ArithmeticOverflow)?;

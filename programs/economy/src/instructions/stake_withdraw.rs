@@ -37,7 +37,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_ubc(ix.ubc_mint.address(), ix.token_program.address())?;
     let position = Position::read(&ix.position, program_id, ix.owner.address(), ix.position_id)?;
     if position.unlocked_ts == 0 {
@@ -56,7 +56,6 @@ pub fn process(mut ix: StakeWithdraw, program_id: &Address) -> ProgramResult {
 
     let payout = TokenMove { token_program: &ix.token_program, from: &ix.stake_vault, mint: &ix.ubc_mint, to: &ix.destination, authority: &ix.authority };
     pay_ubc(&config, &payout, position.amount)?;
-    config.save(&mut ix.config)?;
     spicetime_abi::account::close(&mut ix.position, &mut ix.owner)?;
 
     StakeWithdrawn { owner: position.owner, position: *ix.position.address(), amount: position.amount, total_staked: config.total_staked }.emit();

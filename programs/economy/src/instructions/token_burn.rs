@@ -28,7 +28,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: TokenBurn, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_compute(ix.compute_mint.address(), ix.token_program.address())?;
     if ix.amount == 0 {
         return Err(EconomyError::InvalidAmount.into());
@@ -37,7 +37,6 @@ pub fn process(mut ix: TokenBurn, program_id: &Address) -> ProgramResult {
     config.total_burned = config.total_burned.checked_add(ix.amount).ok_or(EconomyError::ArithmeticOverflow)?;
     let burn = TokenMove { token_program: &ix.token_program, from: &ix.source, mint: &ix.compute_mint, to: &ix.source, authority: &ix.owner };
     token::burn_checked(&burn, ix.amount, config.compute_decimals, &[])?;
-    config.save(&mut ix.config)?;
 
     TokensBurned { owner: *ix.owner.address(), amount: ix.amount, total_burned: config.total_burned }.emit();
     Ok(())

@@ -32,7 +32,7 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: UbcGenesis, program_id: &Address) -> ProgramResult {
-    let mut config = Config::read(&ix.config, program_id)?;
+    let config = Config::read_mut(&mut ix.config, program_id)?;
     config.check_admin(ix.admin.address())?;
     if config.mint_mode != MintMode::ProgramMints {
         return Err(EconomyError::MintModeMismatch.into());
@@ -53,7 +53,6 @@ pub fn process(mut ix: UbcGenesis, program_id: &Address) -> ProgramResult {
     token::mint_to_checked(&mint_to, ix.supply, config.ubc_decimals, &seeds)?;
     token::remove_mint_authority(&ix.token_program, &ix.ubc_mint, &ix.authority, &seeds)?;
     config.genesis_minted = true;
-    config.save(&mut ix.config)?;
 
     UbcGenesisMinted { supply: ix.supply, destination: *ix.destination.address() }.emit();
     Ok(())

@@ -3,6 +3,7 @@ use pinocchio::{error::ProgramError, Address};
 use crate::errors::EconomyError;
 
 spicetime_abi::account! {
+    #[zero_copy]
     /// A provider's $UBC collateral, at PDA `["collateral", provider]`. The tokens sit in the
     /// stake vault, counted in `Config::total_collateral`.
     pub struct Collateral {
@@ -25,6 +26,16 @@ impl Collateral {
     pub fn read(view: &pinocchio::AccountView, program_id: &Address, provider: &Address) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         let collateral = Self::load(view, program_id, "collateral")?;
+        if &collateral.provider != provider {
+            return Err(EconomyError::CollateralProviderMismatch.into());
+        }
+        Ok(collateral)
+    }
+
+    /// The collateral account in place (same checks as [`Self::read`]): changes need no save.
+    pub fn read_mut<'a>(view: &'a mut pinocchio::AccountView, program_id: &Address, provider: &Address) -> Result<&'a mut Self, ProgramError> {
+        use spicetime_abi::account::AccountData;
+        let collateral = Self::load_mut(view, program_id, "collateral")?;
         if &collateral.provider != provider {
             return Err(EconomyError::CollateralProviderMismatch.into());
         }
@@ -70,7 +81,7 @@ mod tests {
         assert_eq!(c.take(11), Err(ProgramError::Custom(6025)));
         assert_eq!(c.take(0), Err(ProgramError::Custom(6009)));
         assert_eq!(c.take(10), Ok(()));
-        assert_eq!(c.amount, 0);
+        assert_eq!({ c.amount }, 0);
     }
 
     #[test]

@@ -33,6 +33,7 @@ impl Default for MintMode {
 }
 
 spicetime_abi::borsh_struct! {
+    #[zero_copy]
     /// The parameters the admin sets, each bounded.
     pub struct ConfigParams {
         /// Share of each settlement burned, in basis points (at most 1000).
@@ -59,14 +60,15 @@ impl ConfigParams {
         if self.treasury_fee_bps > MAX_TREASURY_FEE_BPS {
             return Err(EconomyError::TreasuryFeeBpsExceeded.into());
         }
-        if !(0..=MAX_UNLOCK_COOLDOWN).contains(&self.unlock_cooldown) {
+        let cooldown = self.unlock_cooldown;
+        if !(0..=MAX_UNLOCK_COOLDOWN).contains(&cooldown) {
             return Err(EconomyError::CooldownExceeded.into());
         }
-        let flexible = self.tier_lockups[Tier::Flexible as usize];
-        if flexible != 0 || self.tier_lockups.iter().any(|l| !(0..=MAX_LOCKUP).contains(l)) {
+        let (lockups, rates) = (self.tier_lockups, self.tier_rates);
+        if lockups[Tier::Flexible as usize] != 0 || lockups.iter().any(|l| !(0..=MAX_LOCKUP).contains(l)) {
             return Err(EconomyError::LockupExceeded.into());
         }
-        if self.tier_rates.iter().any(|r| *r > MAX_RATE_PER_DAY) {
+        if rates.iter().any(|r| *r > MAX_RATE_PER_DAY) {
             return Err(EconomyError::YieldRateExceeded.into());
         }
         Ok(())
@@ -74,6 +76,7 @@ impl ConfigParams {
 }
 
 spicetime_abi::account! {
+    #[zero_copy]
     /// The economy configuration, one per program at PDA `["config"]`.
     pub struct Config {
         /// Who may change parameters.
@@ -133,6 +136,18 @@ impl Config {
     pub fn read(view: &pinocchio::AccountView, program_id: &Address) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         Self::load(view, program_id, "config")
+    }
+
+    /// The config in place, read-only (same checks as [`Self::read`]), with no copy.
+    pub fn read_ref<'a>(view: &'a pinocchio::AccountView, program_id: &Address) -> Result<&'a Self, ProgramError> {
+        use spicetime_abi::account::AccountData;
+        Self::load_ref(view, program_id, "config")
+    }
+
+    /// The config in place (same checks as [`Self::read`]): changes need no save.
+    pub fn read_mut<'a>(view: &'a mut pinocchio::AccountView, program_id: &Address) -> Result<&'a mut Self, ProgramError> {
+        use spicetime_abi::account::AccountData;
+        Self::load_mut(view, program_id, "config")
     }
 
     /// Fails unless `view` is the account stored at `stored` (the authority or a vault).

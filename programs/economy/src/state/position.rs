@@ -26,6 +26,7 @@ impl Default for Tier {
 const DAY: u128 = 86_400;
 
 spicetime_abi::account! {
+    #[zero_copy]
     /// A stake of $UBC, at PDA `["position", owner, position_id]`.
     pub struct Position {
         owner: Address,
@@ -57,6 +58,16 @@ impl Position {
         use spicetime_abi::account::AccountData;
         let position = Self::load(view, program_id, "position")?;
         if &position.owner != owner || position.position_id != position_id {
+            return Err(EconomyError::PositionOwnerMismatch.into());
+        }
+        Ok(position)
+    }
+
+    /// The position in place (same checks as [`Self::read`]): changes need no save.
+    pub fn read_mut<'a>(view: &'a mut pinocchio::AccountView, program_id: &Address, owner: &Address, position_id: u64) -> Result<&'a mut Self, ProgramError> {
+        use spicetime_abi::account::AccountData;
+        let position = Self::load_mut(view, program_id, "position")?;
+        if &position.owner != owner || { position.position_id } != position_id {
             return Err(EconomyError::PositionOwnerMismatch.into());
         }
         Ok(position)

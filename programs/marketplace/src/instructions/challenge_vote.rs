@@ -58,7 +58,7 @@ pub fn process(mut ix: ChallengeVote, program_id: &Address) -> ProgramResult {
         return Err(MarketError::VerifierNotEligible.into());
     }
     // Staked now, not only when it registered: collateral withdrawn since cannot vote.
-    check_collateral(&economy_config(&ix.economy_config)?, &ix.collateral, &verifier.authority)?;
+    check_collateral(economy_config(&ix.economy_config)?, &ix.collateral, &verifier.authority)?;
     let message = messages::verdict(ix.job.address(), ix.upheld, &ix.result_hash);
     check_preceding_signature(&ix.instructions, &verifier.authority, message.as_bytes()).map_err(signature_error)?;
     challenge.vote(&verifier.authority, ix.upheld, market.params.quorum)?;
