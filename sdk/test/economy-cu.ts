@@ -16,13 +16,15 @@
  * (`find_program_address`: 1,500 per bump tried; Anchor's `seeds` + `bump` makes the same call).
  * System-program CPIs creating accounts stay in: Anchor's `init` figure includes them.
  */
-import { BN } from '@coral-xyz/anchor';
+import anchor from '@coral-xyz/anchor';
 import { TOKEN_PROGRAM_ID, createTransferCheckedInstruction } from '@solana/spl-token';
 import { address } from '@solana/kit';
 import { Transaction, TransactionInstruction } from '@solana/web3.js';
 import { MARKETPLACE_CALLER, PROGRAM_IDS, defaultParams } from '../src/index.ts';
 import { programKeypair } from '../src/litesvm/index.ts';
 import { DECIMALS, EconomyFixture, WHOLE } from './economy-fixture.ts';
+
+const { BN } = anchor;
 import { type Invocation, invocations } from './marketplace-property-harness.ts';
 
 /** Anchor 0.32.1's figures: [CU with one account, CU with `n` accounts, n]. */
