@@ -8,6 +8,42 @@
  * Appended to the module whenever an i128 division is legalised. Division by zero is the caller's
  * to rule out, as Rust does before every division.
  */
+/**
+ * One 32-bit quotient digit of (high·2^32 + low) / v for the normalised divisor v = vn1·2^32 + vn0:
+ * estimated by a hardware divide of `high` by vn1, corrected down while it is too large (Hacker's
+ * Delight's `divlu`); `rest` is what remains for the next digit.
+ */
+function quotientDigit(k: number, from: string, high: string, low: string, rest: string): string {
+  return `  %q${k}a = udiv i64 %${high}, %vn1
+  %rh${k}a = urem i64 %${high}, %vn1
+  br label %d${k}
+d${k}:
+  %q${k} = phi i64 [ %q${k}a, %${from} ], [ %q${k}dec, %d${k}more ]
+  %rh${k} = phi i64 [ %rh${k}a, %${from} ], [ %rh${k}inc, %d${k}more ]
+  %q${k}big = icmp ugt i64 %q${k}, 4294967295
+  br i1 %q${k}big, label %d${k}fix, label %d${k}cmp
+d${k}cmp:
+  %p${k} = mul i64 %q${k}, %vn0
+  %t${k}s = shl i64 %rh${k}, 32
+  %t${k} = or i64 %t${k}s, %${low}
+  %gt${k} = icmp ugt i64 %p${k}, %t${k}
+  br i1 %gt${k}, label %d${k}fix, label %d${k}done
+d${k}fix:
+  %q${k}dec = sub i64 %q${k}, 1
+  %rh${k}inc = add i64 %rh${k}, %vn1
+  %rh${k}big = icmp ugt i64 %rh${k}inc, 4294967295
+  br i1 %rh${k}big, label %d${k}done, label %d${k}more
+d${k}more:
+  br label %d${k}
+d${k}done:
+  %q${k}f = phi i64 [ %q${k}, %d${k}cmp ], [ %q${k}dec, %d${k}fix ]
+  %${high}b = shl i64 %${high}, 32
+  %${high}bl = or i64 %${high}b, %${low}
+  %q${k}v = mul i64 %q${k}f, %mv
+  %${rest} = sub i64 %${high}bl, %q${k}v
+`;
+}
+
 export const UDIVMOD128_IR = `
 define internal void @__sbpf_udivmod128(ptr %out, i64 %nlo, i64 %nhi, i64 %dlo, i64 %dhi) noinline {
 entry:
@@ -59,61 +95,7 @@ mid:
   %un10 = shl i64 %nlo, %ms
   %un1 = lshr i64 %un10, 32
   %un0 = and i64 %un10, 4294967295
-  %q1a = udiv i64 %un32, %vn1
-  %rh1a = urem i64 %un32, %vn1
-  br label %d1
-d1:
-  %q1 = phi i64 [ %q1a, %mid ], [ %q1dec, %d1more ]
-  %rh1 = phi i64 [ %rh1a, %mid ], [ %rh1inc, %d1more ]
-  %q1big = icmp ugt i64 %q1, 4294967295
-  br i1 %q1big, label %d1fix, label %d1cmp
-d1cmp:
-  %p1 = mul i64 %q1, %vn0
-  %t1s = shl i64 %rh1, 32
-  %t1 = or i64 %t1s, %un1
-  %gt1 = icmp ugt i64 %p1, %t1
-  br i1 %gt1, label %d1fix, label %d1done
-d1fix:
-  %q1dec = sub i64 %q1, 1
-  %rh1inc = add i64 %rh1, %vn1
-  %rh1big = icmp ugt i64 %rh1inc, 4294967295
-  br i1 %rh1big, label %d1done, label %d1more
-d1more:
-  br label %d1
-d1done:
-  %q1f = phi i64 [ %q1, %d1cmp ], [ %q1dec, %d1fix ]
-  %un32b = shl i64 %un32, 32
-  %un32b1 = or i64 %un32b, %un1
-  %q1v = mul i64 %q1f, %mv
-  %un21 = sub i64 %un32b1, %q1v
-  %q0a = udiv i64 %un21, %vn1
-  %rh0a = urem i64 %un21, %vn1
-  br label %d0
-d0:
-  %q0 = phi i64 [ %q0a, %d1done ], [ %q0dec, %d0more ]
-  %rh0 = phi i64 [ %rh0a, %d1done ], [ %rh0inc, %d0more ]
-  %q0big = icmp ugt i64 %q0, 4294967295
-  br i1 %q0big, label %d0fix, label %d0cmp
-d0cmp:
-  %p0 = mul i64 %q0, %vn0
-  %t0s = shl i64 %rh0, 32
-  %t0 = or i64 %t0s, %un0
-  %gt0 = icmp ugt i64 %p0, %t0
-  br i1 %gt0, label %d0fix, label %d0done
-d0fix:
-  %q0dec = sub i64 %q0, 1
-  %rh0inc = add i64 %rh0, %vn1
-  %rh0big = icmp ugt i64 %rh0inc, 4294967295
-  br i1 %rh0big, label %d0done, label %d0more
-d0more:
-  br label %d0
-d0done:
-  %q0f = phi i64 [ %q0, %d0cmp ], [ %q0dec, %d0fix ]
-  %un21b = shl i64 %un21, 32
-  %un21b0 = or i64 %un21b, %un0
-  %q0v = mul i64 %q0f, %mv
-  %rn = sub i64 %un21b0, %q0v
-  %mr = lshr i64 %rn, %ms
+${quotientDigit(1, 'mid', 'un32', 'un1', 'un21')}${quotientDigit(0, 'd1done', 'un21', 'un0', 'rn')}  %mr = lshr i64 %rn, %ms
   %q1hi = shl i64 %q1f, 32
   %mq = or i64 %q1hi, %q0f
   %mq.lo = zext i64 %mq to i128
