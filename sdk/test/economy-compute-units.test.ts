@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { economyIdl } from '../src/index.ts';
 import { buildProgram } from '../../toolchain/src/build/program-build.ts';
 import { ECONOMY_ACCOUNT_KINDS, type EconomyRun, anchorReference, measureEconomy, ownUnits } from './economy-cu.ts';
@@ -12,11 +12,14 @@ const BUDGET_FILE = path.join(REPO, 'programs/economy/compute-budget.json');
 describe('economy compute units', () => {
   let measured: Record<string, EconomyRun>;
   const names = (economyIdl.instructions as { name: string; accounts: unknown[] }[]).map((i) => i.name);
+  const budget = JSON.parse(readFileSync(BUDGET_FILE, 'utf8')) as Record<string, number>;
 
-  it('every instruction is measured and stays within its committed budget', async () => {
-    const budget = JSON.parse(readFileSync(BUDGET_FILE, 'utf8')) as Record<string, number>;
+  beforeAll(async () => {
     const marketplaceSo = (await buildProgram({ cargoDir: path.join(REPO, 'programs'), crate: 'abi-probe-marketplace' })).so;
     measured = await measureEconomy(marketplaceSo);
+  }, 120_000);
+
+  it('every instruction is measured and stays within its committed budget', () => {
     console.table(Object.fromEntries(Object.entries(measured).map(([n, r]) => [n, { ...r, own: ownUnits(r), budget: budget[n] }])));
     expect(Object.keys(measured).sort()).toEqual([...names].sort());
     expect(Object.keys(budget).sort()).toEqual([...names].sort());
