@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
+/** The chain CLI to run: this tree's, or `CHAIN_CLI` (e.g. another checkout's, for A/B runs). */
+const CLI = process.env.CHAIN_CLI ? path.resolve(process.env.CHAIN_CLI) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 
 /** A running chain process. */
 export interface LaunchedChain {

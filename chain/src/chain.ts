@@ -1,7 +1,7 @@
 /**
  * The chain: LiteSVM plus what a validator adds around it — slots and blocks on a timer and per
- * batch, blockhashes that expire, a transaction pipeline with preflight, group-committed
- * durability (a batch is fsynced before any client hears about it), history, and notifications.
+ * group commit, blockhashes that expire, a transaction pipeline with preflight, group-committed
+ * durability (a block is fsynced before any client hears about it), history, and notifications.
  */
 import { createHash } from 'node:crypto';
 import { Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
@@ -20,13 +20,17 @@ import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.
 /** Blocks a blockhash stays valid for (agave's MAX_PROCESSING_AGE). */
 export const MAX_PROCESSING_AGE = 150;
 /**
- * Transactions in one batch (block): half the queue, at least 16, at most 2,048 — so under load a
- * batch's fsync overlaps the next batch's execution and clients get answers while the chain keeps
- * executing, while a deep queue still goes in few batches (each costs a block, a journal write and
- * an fsync).
+ * Transactions one drain executes before yielding to the event loop: half the queue, at least 16,
+ * at most 2,048 — so a deep queue (in-process callers) lets fsyncs and replies interleave.
  */
-const MIN_BATCH = 16;
-const MAX_BATCH = 2048;
+const MIN_CHUNK = 16;
+const MAX_CHUNK = 2048;
+/**
+ * A block of at most this many transactions, with no fsync running, is fsynced on the main thread
+ * at once (no thread hand-off, no event-loop turn: the lowest latency when the chain is not busy);
+ * bigger blocks get a background fsync while the next block executes.
+ */
+const INLINE_FSYNC_MAX = 4;
 
 /** What genesis recorded about the chain. */
 export interface GenesisInfo {
@@ -44,7 +48,7 @@ export interface ChainOptions {
   snapshotMs: number;
 }
 
-/** A batch made durable: its block, transactions and the accounts it wrote. */
+/** A block made durable: the block, its transactions and the accounts they wrote. */
 export interface Commit {
   block: Block;
   records: TxRecord[];
@@ -70,6 +74,24 @@ interface Pending {
   preflight: boolean;
   resolve: (sig: string) => void;
   reject: (e: Error) => void;
+}
+
+/** Transactions executed in the working slot, not yet sealed into a block. */
+interface OpenBlock {
+  records: TxRecord[];
+  /** The submitters of `records`, in the same order. */
+  waiting: Pending[];
+  /** Each written account's state after its last writer. */
+  written: Map<string, AccountState | null>;
+}
+
+/** A sealed block not yet published (in history, answered, notified). */
+interface Unpublished {
+  block: Block;
+  /** Journal size after its line: it is published once an fsync covered that (0: at once). */
+  end: number;
+  commit: Commit | null;
+  waiting: Pending[];
 }
 
 type Outcome = { kind: 'committed'; rec: TxRecord } | { kind: 'rejected'; error: Error } | { kind: 'dropped' };
@@ -103,8 +125,12 @@ export class Chain {
   private readonly queued = new Set<string>();
   private draining = false;
   private drainScheduled = false;
-  /** Settles once every batch executed so far is acknowledged. */
-  private acknowledged: Promise<unknown> = Promise.resolve();
+  /** Transactions executed but not sealed yet (while a background fsync runs). */
+  private open: OpenBlock | null = null;
+  /** Sealed blocks waiting for their fsync, oldest first (published in this order). */
+  private readonly unpublished: Unpublished[] = [];
+  /** The newest sealed block (history's last block, or a newer one awaiting its fsync). */
+  private tip: Block | null = null;
   private timer: NodeJS.Timeout | null = null;
   private snapshotTimer: NodeJS.Timeout | null = null;
   private snapshotOffset = 0;
@@ -127,6 +153,7 @@ export class Chain {
     this.faucet = Keypair.fromSecretKey(Uint8Array.from(genesis.faucetSecret));
     // From here on every account change goes through the engine (transactions, setAccount).
     engine.cacheAccounts();
+    if (journal) journal.onDurable = (err) => this.publishDurable(err);
   }
 
   /**
@@ -143,7 +170,7 @@ export class Chain {
     const chain = new Chain(engine, genesisHash, genesis, journal, options);
     const time = now();
     journal?.append({ t: 'genesis', genesisHash, time, genesis });
-    chain.addBlock(0, time, []);
+    chain.history.addBlock(chain.addBlock(0, time, []));
     // Programs deployed at genesis are callable from the slot after their deployment.
     chain.working = Math.max(1, Number(engine.svm.getClock().slot));
     if (chain.working > 1) journal?.append({ t: 'w', slot: chain.working });
@@ -183,12 +210,12 @@ export class Chain {
       prevEnd = end;
       switch (entry.t) {
         case 'genesis':
-          this.addBlock(0, entry.time as number, []);
+          this.history.addBlock(this.addBlock(0, entry.time as number, []));
           this.working = 1;
           break;
         case 's':
           this.working = entry.slot as number;
-          this.addBlock(entry.slot as number, entry.time as number, []);
+          this.history.addBlock(this.addBlock(entry.slot as number, entry.time as number, []));
           this.working = (entry.slot as number) + 1;
           break;
         case 'w':
@@ -204,7 +231,7 @@ export class Chain {
             (x): TxRecord => ({ signature: x.s, wire: x.w, version: x.v, keys: x.k, meta: x.m, slot, blockTime: time }),
           );
           for (const r of recs) this.history.addTx(r);
-          this.addBlock(slot, time, recs.map((r) => r.signature));
+          this.history.addBlock(this.addBlock(slot, time, recs.map((r) => r.signature)));
           this.working = slot + 1;
           if (afterSnapshot) {
             for (const [addr, lamports, owner, exec, rentEpoch, data] of entry.a as [string, string, string, number, string, string][]) {
@@ -239,8 +266,10 @@ export class Chain {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
-    while (this.draining || this.queue.length) await new Promise((r) => setTimeout(r, 5));
-    await this.acknowledged;
+    while (this.draining || this.queue.length || this.open || this.unpublished.length) {
+      this.closeBlock();
+      await new Promise((r) => setTimeout(r, 5));
+    }
     if (this.journal) {
       await this.journal.sync();
       await this.snapshot();
@@ -252,6 +281,8 @@ export class Chain {
   async snapshot(): Promise<void> {
     if (!this.journal || (this.journal.size === this.snapshotOffset && this.snapshotOffset !== 0)) return;
     while (this.snapshotting) await this.snapshotting;
+    // The SVM holds the open block's effects: its line must be in the journal the snapshot follows.
+    this.closeBlock();
     const offset = this.journal.size;
     const svm = this.engine.toBytes();
     this.snapshotting = (async () => {
@@ -264,13 +295,13 @@ export class Chain {
     await this.snapshotting;
   }
 
-  /** Listens to durable batches. Returns an unsubscribe function. */
+  /** Listens to published (durable) blocks of transactions. Returns an unsubscribe function. */
   onCommit(fn: (c: Commit) => void): () => void {
     this.commitListeners.add(fn);
     return () => this.commitListeners.delete(fn);
   }
 
-  /** Listens to new blocks (timer ticks and batches). */
+  /** Listens to published blocks (timer ticks and blocks of transactions). */
   onSlot(fn: (b: Block) => void): () => void {
     this.slotListeners.add(fn);
     return () => this.slotListeners.delete(fn);
@@ -278,7 +309,7 @@ export class Chain {
 
   // ---- slots, blocks, time ----
 
-  /** The latest block. */
+  /** The latest published block (durable, in history). */
   get latest(): Block {
     return this.history.last();
   }
@@ -295,8 +326,9 @@ export class Chain {
     return toBase58(createHash('sha256').update(this.genesisHash).update(b).digest());
   }
 
+  /** Makes the block after the tip (its blockhash usable at once); history gets it when published. */
   private addBlock(slot: number, time: number, signatures: string[]): Block {
-    const prev = this.history.slots.length ? this.history.last() : null;
+    const prev = this.tip;
     const block: Block = {
       slot,
       parentSlot: prev ? prev.slot : 0,
@@ -306,7 +338,7 @@ export class Chain {
       previousBlockhash: prev ? prev.blockhash : this.genesisHash,
       signatures,
     };
-    this.history.addBlock(block);
+    this.tip = block;
     this.recentBlockhashes.set(block.blockhash, { height: block.blockHeight, time: Date.now() });
     if (this.recentBlockhashes.size > 2 * MAX_PROCESSING_AGE + 50) {
       const cutoff = Date.now() - MAX_PROCESSING_AGE * this.options.slotMs;
@@ -333,18 +365,25 @@ export class Chain {
     return block;
   }
 
+  /** A slot-time passed: the open block is sealed, or else an empty block is made. */
   private tick(): void {
     if (this.closed) return;
+    if (this.open) return this.closeBlock();
+    this.emptyBlock();
+  }
+
+  /** Seals an empty block (journaled, published without waiting for an fsync: nothing to lose). */
+  private emptyBlock(): void {
     const block = this.seal([]);
     this.journal?.append({ t: 's', slot: block.slot, time: block.blockTime });
-    for (const fn of this.slotListeners) fn(block);
+    this.publish({ block, end: 0, commit: null, waiting: [] });
   }
 
   /** Whether a blockhash is recent enough: within 150 blocks, or 150 slot-times old at most. */
   isBlockhashValid(blockhash: string): boolean {
     const seen = this.recentBlockhashes.get(blockhash);
     if (!seen) return false;
-    return this.latest.blockHeight - seen.height <= MAX_PROCESSING_AGE || Date.now() - seen.time <= MAX_PROCESSING_AGE * this.options.slotMs;
+    return this.tip!.blockHeight - seen.height <= MAX_PROCESSING_AGE || Date.now() - seen.time <= MAX_PROCESSING_AGE * this.options.slotMs;
   }
 
   /** The epoch facts of the current slot. */
@@ -354,16 +393,17 @@ export class Chain {
 
   /** Jumps the working slot forward (the slots between are skipped); persisted. */
   warpToSlot(slot: number): void {
-    if (!Number.isSafeInteger(slot) || slot <= this.latest.slot) throw new InvalidParamsError(`Invalid param: slot must be greater than the current slot ${this.latest.slot}`);
+    if (!Number.isSafeInteger(slot) || slot <= this.tip!.slot) throw new InvalidParamsError(`Invalid param: slot must be greater than the current slot ${this.tip!.slot}`);
+    this.closeBlock();
     this.working = slot;
     this.journal?.append({ t: 'w', slot });
-    this.seal([]);
-    this.journal?.append({ t: 's', slot, time: this.time() });
+    this.emptyBlock();
   }
 
   /** Moves chain time forward by `seconds` (the Clock sysvar follows); persisted. */
   advanceTime(seconds: number): void {
     if (!Number.isSafeInteger(seconds) || seconds < 0) throw new InvalidParamsError('Invalid param: seconds must be a non-negative integer');
+    this.closeBlock();
     this.timeOffset += seconds;
     this.journal?.append({ t: 'time', offset: this.timeOffset });
     this.updateClock();
@@ -493,16 +533,15 @@ export class Chain {
     const post = keys.map((k, i) => {
       if (!writable[i]) return pre[i]!;
       const a = this.engine.getAccount(k);
-      // The batch's journal line takes each written account's state after its last writer.
+      // The block's journal line takes each written account's state after its last writer.
       written.delete(k);
       written.set(k, a);
       return a;
     });
-    const block = { slot: this.working, time: this.time() };
     const rec: TxRecord = {
       signature: tx.signature,
-      slot: block.slot,
-      blockTime: block.time,
+      slot: this.working,
+      blockTime: 0, // the block's, when sealed
       wire: Buffer.from(tx.bytes).toString('base64'),
       version: tx.version,
       keys,
@@ -529,7 +568,7 @@ export class Chain {
     return new Promise((resolve, reject) => {
       this.queue.push({ tx, preflight, resolve, reject });
       this.queued.add(tx.signature);
-      if (!this.draining) this.scheduleDrain();
+      this.scheduleDrain();
     });
   }
 
@@ -539,83 +578,109 @@ export class Chain {
   }
 
   /**
-   * Executes the queue in batches (one block each). A batch's journal line is appended at once
-   * and its transactions are acknowledged — signatures returned, history and notifications —
-   * only once an fsync covering that line is done; the next batch executes while that fsync runs
-   * (lines are appended in order, so a later fsync covers every earlier line). Until then the
-   * signatures stay in `queued`, so a resend is still recognised as a duplicate.
+   * The pipeline. A drain executes queued transactions into the open block (the working slot).
+   * When no fsync is running the block is sealed at once: its journal line is appended and
+   * fsynced — on the main thread for a small block (nothing to overlap with; no thread hand-off),
+   * in the background for a bigger one, while the next transactions execute into a new open block
+   * that is sealed when that fsync ends (group commit: one block, journal line and fsync for
+   * everything that arrived meanwhile). A block is published — history, signatures to their
+   * senders, notifications — only once an fsync covering its line is done, in block order; until
+   * then its signatures stay in `queued`, so a resend is still a duplicate.
    */
   private drain(): void {
     if (this.draining) return;
     this.draining = true;
     try {
-      if (this.queue.length) {
-        const items = this.queue.splice(0, Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(this.queue.length / 2))));
-        const written = new Map<string, AccountState | null>();
-        const outcomes = items.map((p) => {
-          try {
-            return this.execute(p, written);
-          } catch (e) {
-            return { kind: 'rejected', error: e as Error } as Outcome;
-          }
-        });
-        const records: TxRecord[] = [];
-        for (const [i, o] of outcomes.entries()) {
-          const p = items[i]!;
-          if (o.kind === 'committed') {
-            records.push(o.rec);
-            continue;
-          }
-          this.queued.delete(p.tx.signature);
-          if (o.kind === 'rejected') p.reject(o.error);
-          else p.resolve(p.tx.signature);
+      const items = this.queue.splice(0, Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.ceil(this.queue.length / 2))));
+      for (const p of items) {
+        let o: Outcome;
+        try {
+          o = this.execute(p, (this.open ??= { records: [], waiting: [], written: new Map() }).written);
+        } catch (e) {
+          o = { kind: 'rejected', error: e as Error };
         }
-        if (!records.length) return;
-        const accounts = new Map<string, AccountState>();
-        for (const [k, a] of written) {
-          accounts.set(k, a ?? { lamports: 0n, data: new Uint8Array(), owner: SystemProgram.programId.toBase58(), executable: false, rentEpoch: 0n });
+        if (o.kind === 'committed') {
+          this.open!.records.push(o.rec);
+          this.open!.waiting.push(p);
+          continue;
         }
-        const block = this.seal(records.map((r) => r.signature));
-        this.journal?.append({
-          t: 'b',
-          slot: block.slot,
-          time: block.blockTime,
-          txs: records.map((r) => ({ s: r.signature, w: r.wire, v: r.version, k: r.keys, m: r.meta })),
-          a: [...accounts].map(([addr, a]) => [addr, a.lamports.toString(), a.owner, a.executable ? 1 : 0, a.rentEpoch.toString(), Buffer.from(a.data).toString('base64')]),
-        });
-        const acknowledge = (): void => {
-          for (const r of records) {
-            this.history.addTx(r);
-            this.queued.delete(r.signature);
-          }
-          outcomes.forEach((o, i) => {
-            if (o.kind === 'committed') items[i]!.resolve(o.rec.signature);
-          });
-          const commit: Commit = { block, records, accounts };
-          for (const fn of this.slotListeners) fn(block);
-          for (const fn of this.commitListeners) fn(commit);
-        };
-        if (!this.journal) {
-          acknowledge();
-          return;
-        }
-        // Acknowledgements stay in batch order: each waits for the previous one and its own fsync.
-        const durable = this.journal.sync();
-        this.acknowledged = Promise.all([this.acknowledged, durable]).then(acknowledge, (e: Error) => {
-          for (const r of records) this.queued.delete(r.signature);
-          for (const [i, o] of outcomes.entries()) if (o.kind === 'committed') items[i]!.reject(e);
-        });
+        this.queued.delete(p.tx.signature);
+        if (o.kind === 'rejected') p.reject(o.error);
+        else p.resolve(p.tx.signature);
       }
+      if (this.open && !this.open.records.length) this.open = null;
+      if (!this.journal?.syncing) this.closeBlock();
     } finally {
       this.draining = false;
-      // One batch per turn of the event loop: fsync completions (acknowledgements) and new
-      // requests are handled between batches.
       if (this.queue.length) this.scheduleDrain();
     }
   }
 
+  /** Seals the open block, journals it and starts (or does) the fsync that publishes it. */
+  private closeBlock(): void {
+    const open = this.open;
+    if (!open) return;
+    this.open = null;
+    const { records, waiting, written } = open;
+    const accounts = new Map<string, AccountState>();
+    for (const [k, a] of written) {
+      accounts.set(k, a ?? { lamports: 0n, data: new Uint8Array(), owner: SystemProgram.programId.toBase58(), executable: false, rentEpoch: 0n });
+    }
+    const block = this.seal(records.map((r) => r.signature));
+    for (const r of records) r.blockTime = block.blockTime;
+    const end =
+      this.journal?.append({
+        t: 'b',
+        slot: block.slot,
+        time: block.blockTime,
+        txs: records.map((r) => ({ s: r.signature, w: r.wire, v: r.version, k: r.keys, m: r.meta })),
+        a: [...accounts].map(([addr, a]) => [addr, a.lamports.toString(), a.owner, a.executable ? 1 : 0, a.rentEpoch.toString(), Buffer.from(a.data).toString('base64')]),
+      }) ?? 0;
+    this.publish({ block, end, commit: { block, records, accounts }, waiting });
+    if (!this.journal) return;
+    if (records.length <= INLINE_FSYNC_MAX && !this.journal.syncing) this.journal.flushSync();
+    else this.journal.flush();
+  }
+
+  /** Queues a sealed block for publication and publishes what is durable. */
+  private publish(u: Unpublished): void {
+    this.unpublished.push(u);
+    if (this.unpublished.length === 1) this.publishDurable(null);
+  }
+
+  /**
+   * Publishes, in order, the sealed blocks whose journal lines an fsync has covered; after a
+   * failed fsync, the waiting blocks' senders get the error. Then seals the open block, if any.
+   */
+  private publishDurable(err: Error | null): void {
+    const durable = this.journal?.durable ?? Infinity;
+    while (this.unpublished.length) {
+      const u = this.unpublished[0]!;
+      if (!err && u.end > durable) break;
+      this.unpublished.shift();
+      if (err && u.commit) {
+        for (const p of u.waiting) {
+          this.queued.delete(p.tx.signature);
+          p.reject(err);
+        }
+        continue;
+      }
+      this.history.addBlock(u.block);
+      if (u.commit) {
+        for (const r of u.commit.records) {
+          this.history.addTx(r);
+          this.queued.delete(r.signature);
+        }
+        for (const p of u.waiting) p.resolve(p.tx.signature);
+      }
+      for (const fn of this.slotListeners) fn(u.block);
+      if (u.commit) for (const fn of this.commitListeners) fn(u.commit);
+    }
+    if (this.open && !this.draining && !this.journal?.syncing) this.closeBlock();
+  }
+
   private scheduleDrain(): void {
-    if (this.drainScheduled) return;
+    if (this.drainScheduled || this.draining) return;
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;

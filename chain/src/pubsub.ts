@@ -1,6 +1,6 @@
 /**
  * Solana PubSub over WebSocket: account, program, logs, signature, slot and root subscriptions
- * with their unsubscribes. Notifications go out once a batch is durable.
+ * with their unsubscribes. Notifications go out once a block is durable (published).
  */
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
