@@ -9,6 +9,28 @@
  * to rule out, as Rust does before every division.
  */
 /**
+ * Shifts `v` (non-zero) left until its top bit is set, in six halving steps of compare and select
+ * (SBPF has no count-leading-zeros): `out` is the normalised divisor, `shift` how far it moved.
+ */
+function normalise(v: string, out: string, shift: string): string {
+  let ir = '';
+  let [value, moved] = [`%${v}`, '0'];
+  for (const bits of [32, 16, 8, 4, 2, 1]) {
+    const last = bits === 1;
+    const [nv, ns] = last ? [`%${out}`, `%${shift}`] : [`%mv${bits}`, `%ms${bits}`];
+    const below = BigInt.asIntN(64, 1n << BigInt(64 - bits)); // below it: the top bits are clear
+    ir += `  %mz${bits} = icmp ult i64 ${value}, ${below}
+  %mv${bits}s = shl i64 ${value}, ${bits}
+  ${nv} = select i1 %mz${bits}, i64 %mv${bits}s, i64 ${value}
+  %ms${bits}a = add i64 ${moved}, ${bits}
+  ${ns} = select i1 %mz${bits}, i64 %ms${bits}a, i64 ${moved}
+`;
+    [value, moved] = [nv, ns];
+  }
+  return ir;
+}
+
+/**
  * One 32-bit quotient digit of (high·2^32 + low) / v for the normalised divisor v = vn1·2^32 + vn0:
  * estimated by a hardware divide of `high` by vn1, corrected down while it is too large (Hacker's
  * Delight's `divlu`); `rest` is what remains for the next digit.
@@ -56,36 +78,7 @@ check_mid:
 mid:
   %qh = udiv i64 %nhi, %dlo
   %u1 = urem i64 %nhi, %dlo
-  %mz32 = icmp ult i64 %dlo, 4294967296
-  %mv32s = shl i64 %dlo, 32
-  %mv32 = select i1 %mz32, i64 %mv32s, i64 %dlo
-  %ms32 = select i1 %mz32, i64 32, i64 0
-  %mz16 = icmp ult i64 %mv32, 281474976710656
-  %mv16s = shl i64 %mv32, 16
-  %mv16 = select i1 %mz16, i64 %mv16s, i64 %mv32
-  %ms16a = add i64 %ms32, 16
-  %ms16 = select i1 %mz16, i64 %ms16a, i64 %ms32
-  %mz8 = icmp ult i64 %mv16, 72057594037927936
-  %mv8s = shl i64 %mv16, 8
-  %mv8 = select i1 %mz8, i64 %mv8s, i64 %mv16
-  %ms8a = add i64 %ms16, 8
-  %ms8 = select i1 %mz8, i64 %ms8a, i64 %ms16
-  %mz4 = icmp ult i64 %mv8, 1152921504606846976
-  %mv4s = shl i64 %mv8, 4
-  %mv4 = select i1 %mz4, i64 %mv4s, i64 %mv8
-  %ms4a = add i64 %ms8, 4
-  %ms4 = select i1 %mz4, i64 %ms4a, i64 %ms8
-  %mz2 = icmp ult i64 %mv4, 4611686018427387904
-  %mv2s = shl i64 %mv4, 2
-  %mv2 = select i1 %mz2, i64 %mv2s, i64 %mv4
-  %ms2a = add i64 %ms4, 2
-  %ms2 = select i1 %mz2, i64 %ms2a, i64 %ms4
-  %mz1 = icmp sgt i64 %mv2, -1
-  %mv1s = shl i64 %mv2, 1
-  %mv = select i1 %mz1, i64 %mv1s, i64 %mv2
-  %ms1a = add i64 %ms2, 1
-  %ms = select i1 %mz1, i64 %ms1a, i64 %ms2
-  %vn1 = lshr i64 %mv, 32
+${normalise('dlo', 'mv', 'ms')}  %vn1 = lshr i64 %mv, 32
   %vn0 = and i64 %mv, 4294967295
   %u1s = shl i64 %u1, %ms
   %nlo1 = lshr i64 %nlo, 1
