@@ -9,7 +9,7 @@ import type { FailedTransactionMetadata, TransactionMetadata } from 'litesvm';
 import { fromBase58, toBase58 } from './base58.ts';
 import { type AccountState, Engine } from './engine.ts';
 import { epochOf } from './epoch.ts';
-import { InvalidParamsError, SignatureVerificationError, TransactionSimulationError } from './errors.ts';
+import { InternalError, InvalidParamsError, SignatureVerificationError, TransactionSimulationError } from './errors.ts';
 import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
@@ -270,7 +270,9 @@ export class Chain {
       this.closeBlock();
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (this.journal) {
+    if (this.journal?.failed) {
+      this.journal.close();
+    } else if (this.journal) {
       await this.journal.sync();
       await this.snapshot();
       this.journal.close();
@@ -279,7 +281,7 @@ export class Chain {
 
   /** Writes a snapshot of the SVM if the journal grew since the last one. */
   async snapshot(): Promise<void> {
-    if (!this.journal || (this.journal.size === this.snapshotOffset && this.snapshotOffset !== 0)) return;
+    if (!this.journal || this.journal.failed || (this.journal.size === this.snapshotOffset && this.snapshotOffset !== 0)) return;
     while (this.snapshotting) await this.snapshotting;
     // The SVM holds the open block's effects: its line must be in the journal the snapshot follows.
     this.closeBlock();
@@ -367,16 +369,17 @@ export class Chain {
 
   /** A slot-time passed: the open block is sealed, or else an empty block is made. */
   private tick(): void {
-    if (this.closed) return;
+    if (this.closed || this.journal?.failed) return;
     if (this.open) return this.closeBlock();
     this.emptyBlock();
   }
 
-  /** Seals an empty block (journaled, published without waiting for an fsync: nothing to lose). */
+  /** Seals an empty block: journaled, and published like any block once an fsync covers it. */
   private emptyBlock(): void {
     const block = this.seal([]);
-    this.journal?.append({ t: 's', slot: block.slot, time: block.blockTime });
-    this.publish({ block, end: 0, commit: null, waiting: [] });
+    const end = this.journal?.append({ t: 's', slot: block.slot, time: block.blockTime }) ?? 0;
+    this.publish({ block, end, commit: null, waiting: [] });
+    this.journal?.flush();
   }
 
   /** Whether a blockhash is recent enough: within 150 blocks, or 150 slot-times old at most. */
@@ -393,19 +396,29 @@ export class Chain {
 
   /** Jumps the working slot forward (the slots between are skipped); persisted. */
   warpToSlot(slot: number): void {
+    this.checkWritable();
     if (!Number.isSafeInteger(slot) || slot <= this.tip!.slot) throw new InvalidParamsError(`Invalid param: slot must be greater than the current slot ${this.tip!.slot}`);
     this.closeBlock();
     this.working = slot;
     this.journal?.append({ t: 'w', slot });
     this.emptyBlock();
+    // Answered once durable (and so published): a crash never takes back a warp a caller saw.
+    this.journal?.flushSync();
+  }
+
+  /** Throws once a failed fsync stopped the chain taking writes (see `stopWrites`). */
+  private checkWritable(): void {
+    if (this.journal?.failed) throw journalFailure(this.journal.failed);
   }
 
   /** Moves chain time forward by `seconds` (the Clock sysvar follows); persisted. */
   advanceTime(seconds: number): void {
+    this.checkWritable();
     if (!Number.isSafeInteger(seconds) || seconds < 0) throw new InvalidParamsError('Invalid param: seconds must be a non-negative integer');
     this.closeBlock();
     this.timeOffset += seconds;
     this.journal?.append({ t: 'time', offset: this.timeOffset });
+    this.journal?.flushSync(); // answered once durable
     this.updateClock();
   }
 
@@ -556,6 +569,7 @@ export class Chain {
    * validator's error and logs, and cost nothing.
    */
   submit(bytes: Uint8Array, preflight: boolean): Promise<string> {
+    if (this.journal?.failed) return Promise.reject(journalFailure(this.journal.failed));
     const tx = parseTransaction(bytes);
     if (this.history.txs.has(tx.signature) || this.queued.has(tx.signature)) {
       if (preflight) return Promise.reject(simulationFailure(namedError('AlreadyProcessed'), []));
@@ -649,22 +663,16 @@ export class Chain {
   }
 
   /**
-   * Publishes, in order, the sealed blocks whose journal lines an fsync has covered; after a
-   * failed fsync, the waiting blocks' senders get the error. Then seals the open block, if any.
+   * Publishes, in order, the sealed blocks whose journal lines an fsync has covered (a failed
+   * fsync stops writes instead: `stopWrites`). Then seals the open block, if any.
    */
   private publishDurable(err: Error | null): void {
+    if (err) return this.stopWrites(err);
     const durable = this.journal?.durable ?? Infinity;
     while (this.unpublished.length) {
       const u = this.unpublished[0]!;
-      if (!err && u.end > durable) break;
+      if (u.end > durable) break;
       this.unpublished.shift();
-      if (err && u.commit) {
-        for (const p of u.waiting) {
-          this.queued.delete(p.tx.signature);
-          p.reject(err);
-        }
-        continue;
-      }
       this.history.addBlock(u.block);
       if (u.commit) {
         for (const r of u.commit.records) {
@@ -677,6 +685,23 @@ export class Chain {
       if (u.commit) for (const fn of this.commitListeners) fn(u.commit);
     }
     if (this.open && !this.draining && !this.journal?.syncing) this.closeBlock();
+  }
+
+  /**
+   * A failed fsync stops the chain taking writes: whether the journal lines it was to cover are on
+   * disk is unknown, so every transaction not yet published — sealed, open or queued — gets an
+   * error saying so, nothing more is published or snapshotted, and later submissions are refused.
+   * Reads go on; a restart recovers from what the journal holds.
+   */
+  private stopWrites(err: Error): void {
+    const error = journalFailure(err);
+    const waiting = [...this.unpublished.flatMap((u) => u.waiting), ...(this.open?.waiting ?? []), ...this.queue.splice(0)];
+    this.unpublished.length = 0;
+    this.open = null;
+    for (const p of waiting) {
+      this.queued.delete(p.tx.signature);
+      p.reject(error);
+    }
   }
 
   private scheduleDrain(): void {
@@ -737,4 +762,9 @@ export class Chain {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new InvalidParamsError('invalid base64 encoding: InvalidByte');
     return Buffer.from(text, 'base64');
   }
+}
+
+/** The error a client gets once the journal failed: its transaction may or may not have landed. */
+function journalFailure(err: Error): InternalError {
+  return new InternalError(`the chain's journal failed (${err.message}): transactions not yet confirmed may or may not have landed, and no more are taken; restart the chain`);
 }

@@ -55,6 +55,13 @@ export class Journal {
   /** Another background fsync is wanted once the running one ends. */
   private again = false;
   private readonly waiters: { offset: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  /**
+   * The error of a failed fsync. The journal stops there: what a failed fsync was to cover may or
+   * may not be on disk (the kernel may have dropped the pages), so it is neither retried nor
+   * followed by more fsyncs; every later sync fails with this error, and a restart recovers from
+   * what the file holds.
+   */
+  failed: Error | null = null;
   /** Called after every fsync, with the error of a failed one. */
   onDurable: (err: Error | null) => void = () => undefined;
   /** The fsync calls (see {@link JournalIo}). */
@@ -78,8 +85,8 @@ export class Journal {
   }
 
   /**
-   * Opens (or creates) the journal in `dir`, reads every complete line back and cuts a torn last
-   * line (a write a crash interrupted, never acknowledged) and the zeros after the lines.
+   * Opens (or creates) the journal in `dir`, reads every complete line back and cuts a torn tail
+   * (writes a crash interrupted, never acknowledged) and the zeros after the lines.
    */
   static open(dir: string): { journal: Journal; lines: JournalLine[] } {
     mkdirSync(dir, { recursive: true });
@@ -95,8 +102,13 @@ export class Journal {
       try {
         entry = JSON.parse(bytes.toString('utf8', start, nl)) as Record<string, unknown>;
       } catch {
-        if (bytes.indexOf(10, nl + 1) >= 0) throw new LedgerCorruptError(`${file}: unreadable line at byte ${start}`);
-        break; // a torn final line
+        // A torn write: the last line, or a line with zero bytes in it — the file grows in zeroed
+        // steps, so after a power loss a page of a line may still hold zeros while a later page
+        // reached the disk. Never acknowledged either way: an fsync covers every earlier byte,
+        // and a JSON line has no zero byte. Any other unreadable line is corruption.
+        const torn = bytes.indexOf(10, nl + 1) < 0 || bytes.subarray(start, nl).includes(0);
+        if (!torn) throw new LedgerCorruptError(`${file}: unreadable line at byte ${start}`);
+        break;
       }
       lines.push({ entry, end: nl + 1 });
       start = nl + 1;
@@ -135,6 +147,7 @@ export class Journal {
    * ends); {@link Journal.onDurable} hears when it is done.
    */
   flush(): void {
+    if (this.failed) return this.settled(this.failed);
     if (this.inFlight) {
       if (this.size > this.flushing) this.again = true;
       return;
@@ -145,8 +158,9 @@ export class Journal {
     const offset = (this.flushing = this.size);
     this.io.fdatasync(this.fd, (err) => {
       this.inFlight = false;
-      if (!err) this.durable = Math.max(this.durable, offset);
-      this.settled(err);
+      if (err) return this.fail(err);
+      this.durable = Math.max(this.durable, offset);
+      this.settled(null);
       // Lines appended meanwhile (unless a listener has already started their fsync).
       if (!this.inFlight && (this.again || this.waiters.length)) this.flush();
     });
@@ -157,12 +171,13 @@ export class Journal {
    * hand-off; {@link Journal.onDurable} hears when it is done (or failed) before this returns.
    */
   flushSync(): void {
+    if (this.failed) return this.settled(this.failed);
     if (this.durable === this.size) return;
     const offset = this.size;
     try {
       this.io.fdatasyncSync(this.fd);
     } catch (e) {
-      return this.settled(e as Error);
+      return this.fail(e as Error);
     }
     this.durable = Math.max(this.durable, offset);
     this.settled(null);
@@ -170,11 +185,17 @@ export class Journal {
 
   /** Resolves once everything appended so far is on disk (background fsyncs, shared). */
   sync(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     if (this.durable >= this.size) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ offset: this.size, resolve, reject });
       this.flush();
     });
+  }
+
+  private fail(err: Error): void {
+    this.failed = err;
+    this.settled(err);
   }
 
   private settled(err: Error | null): void {

@@ -158,7 +158,56 @@ describe('group commit', () => {
   });
 });
 
+describe('a failed fsync', () => {
+  it('stops writes: waiting senders learn their transaction may not have landed, later writes are refused, reads go on', async () => {
+    const c = await startChain({ persist: true });
+    try {
+      const chain = c.server.chain;
+      const journal = (chain as unknown as { journal: Journal }).journal;
+      const txs = await transfers(c, 3);
+      await chain.submit(txs[0]!, true); // durable before the disk fails
+      const broken = new Error('EIO: i/o error, fdatasync');
+      journal.io = {
+        fdatasyncSync() {
+          throw broken;
+        },
+        fdatasync(_fd, done) {
+          done(broken);
+        },
+      };
+      await expect(chain.submit(txs[1]!, true)).rejects.toThrow(/journal failed \(EIO.*may or may not have landed/);
+      await expect(chain.submit(txs[2]!, true)).rejects.toThrow(/no more are taken/);
+      const sig = (w: Buffer) => toBase58(w.subarray(1, 65));
+      expect(chain.history.txs.has(sig(txs[0]!))).toBe(true);
+      expect(chain.history.txs.has(sig(txs[1]!))).toBe(false);
+      await expect(c.rpc('spicetime_warpToSlot', [chain.latest.slot + 10])).resolves.toMatchObject({ error: { code: -32603 } });
+      expect((await c.rpc('getSignatureStatuses', [[sig(txs[0]!)]])).result.value[0]).not.toBeNull();
+    } finally {
+      await c.dispose();
+    }
+  });
+});
+
 describe('journal file', () => {
+  it('after a power loss, a line whose page is still zeros ends the journal; other unreadable lines are corruption', () => {
+    const lineOf = (n: number) => Buffer.from(`${JSON.stringify({ t: 'x', n })}\n`);
+    const [a, b, c] = [lineOf(1), lineOf(2), lineOf(3)];
+    const write = (bytes: Buffer) => {
+      const dir = tmp();
+      writeFileSync(path.join(dir, 'journal.log'), bytes);
+      return dir;
+    };
+    // b's first bytes never reached the disk (zeros), its end and c did; zeros follow (the file's growth)
+    const holed = Buffer.concat([a, Buffer.alloc(5), b.subarray(5), c, Buffer.alloc(64)]);
+    const opened = Journal.open(write(holed));
+    expect(opened.lines.map((l) => l.entry.n)).toEqual([1]);
+    expect(opened.journal.size).toBe(a.length);
+    opened.journal.close();
+    // a line garbled without zeros, with lines after it: refused, never cut
+    const garbled = Buffer.concat([a, Buffer.from('{"t":"x",garbage}\n'), c]);
+    expect(() => Journal.open(write(garbled))).toThrow(/unreadable line at byte/);
+  });
+
   it('grows with zeros ahead of its lines; an open after a crash keeps the lines and cuts a torn one and the zeros; a close leaves none', () => {
     const dir = tmp();
     const file = path.join(dir, 'journal.log');

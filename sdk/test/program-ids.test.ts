@@ -26,7 +26,9 @@ describe('program ids', () => {
 
   it('pin only canonical PDAs: every account with both seeds and an address in the IDL is the canonical PDA of its seeds', () => {
     // Programs check their singleton PDAs (`known(...)`) against compile-time addresses of a written-down
-    // bump; a non-canonical bump would give another address than findProgramAddressSync.
+    // bump; a non-canonical bump would give another address than findProgramAddressSync. The IDL is
+    // generated from those constants, and the test command's verifiable-build check fails when the
+    // committed IDL differs from what the source builds.
     type Seed = { kind: string; value?: number[] };
     type Account = { name: string; address?: string; pda?: { seeds: Seed[] } };
     let checked = 0;

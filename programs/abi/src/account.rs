@@ -85,6 +85,7 @@ pub trait AccountData: Borsh {
     #[inline(always)]
     fn load_mut<'a>(view: &'a mut AccountView, program_id: &Address, name: &str) -> Result<&'a mut Self, ProgramError> {
         const { assert!(Self::POD, "load_mut needs a #[zero_copy] account type") };
+        check_writable(view, name)?;
         check_owner_and_discriminator::<Self>(view, program_id, name)?;
         // SAFETY: the parser refuses one account in two writable slots, and nothing else borrows
         // the data while the handler holds the reference.
