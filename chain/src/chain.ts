@@ -372,14 +372,14 @@ export class Chain {
     if (this.closed || this.journal?.failed) return;
     if (this.open) return this.closeBlock();
     this.emptyBlock();
+    this.journal?.flush();
   }
 
-  /** Seals an empty block: journaled, and published like any block once an fsync covers it. */
+  /** Seals an empty block: journaled, and published like any block once an fsync (the caller's) covers it. */
   private emptyBlock(): void {
     const block = this.seal([]);
     const end = this.journal?.append({ t: 's', slot: block.slot, time: block.blockTime }) ?? 0;
     this.publish({ block, end, commit: null, waiting: [] });
-    this.journal?.flush();
   }
 
   /** Whether a blockhash is recent enough: within 150 blocks, or 150 slot-times old at most. */

@@ -71,9 +71,7 @@ pub trait AccountData: Borsh {
         check_owner_and_discriminator::<Self>(view, program_id, name)?;
         // SAFETY: shared, read-only; the parser refuses one account in two writable slots.
         let data = unsafe { view.borrow_unchecked() };
-        if data.len() < Self::SPACE || !Self::pod_valid(&data[8..]) {
-            return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
-        }
+        check_pod_bytes::<Self>(data, name)?;
         // SAFETY: as in `load_mut`.
         Ok(unsafe { &*(data.as_ptr().add(8) as *const Self) })
     }
@@ -90,9 +88,7 @@ pub trait AccountData: Borsh {
         // SAFETY: the parser refuses one account in two writable slots, and nothing else borrows
         // the data while the handler holds the reference.
         let data = unsafe { view.borrow_unchecked_mut() };
-        if data.len() < Self::SPACE || !Self::pod_valid(&data[8..]) {
-            return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
-        }
+        check_pod_bytes::<Self>(data, name)?;
         // SAFETY: `Self` is packed (alignment 1) and `SIZE` bytes, every field's bytes were checked
         // valid, and the slice is at least `SPACE` long.
         Ok(unsafe { &mut *(data.as_mut_ptr().add(8) as *mut Self) })
@@ -108,6 +104,16 @@ pub trait AccountData: Borsh {
         self.write(&mut data[8..]);
         Ok(())
     }
+}
+
+/// `AccountDidNotDeserialize` (3003) unless `data` holds a whole, valid `T` after its discriminator:
+/// what makes the in-place casts of `load_ref` / `load_mut` sound.
+#[inline(always)]
+fn check_pod_bytes<T: AccountData>(data: &[u8], name: &str) -> Result<(), ProgramError> {
+    if data.len() < T::SPACE || !T::pod_valid(&data[8..]) {
+        return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
+    }
+    Ok(())
 }
 
 /// Owner and discriminator checks shared by every way of reading a program account.

@@ -26,9 +26,7 @@ impl Collateral {
     pub fn read(view: &pinocchio::AccountView, program_id: &Address, provider: &Address) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         let collateral = Self::load(view, program_id, "collateral")?;
-        if &collateral.provider != provider {
-            return Err(EconomyError::CollateralProviderMismatch.into());
-        }
+        collateral.check_of(provider)?;
         Ok(collateral)
     }
 
@@ -36,10 +34,16 @@ impl Collateral {
     pub fn read_mut<'a>(view: &'a mut pinocchio::AccountView, program_id: &Address, provider: &Address) -> Result<&'a mut Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         let collateral = Self::load_mut(view, program_id, "collateral")?;
-        if &collateral.provider != provider {
+        collateral.check_of(provider)?;
+        Ok(collateral)
+    }
+
+    /// Fails unless this is `provider`'s collateral.
+    fn check_of(&self, provider: &Address) -> Result<(), ProgramError> {
+        if &self.provider != provider {
             return Err(EconomyError::CollateralProviderMismatch.into());
         }
-        Ok(collateral)
+        Ok(())
     }
 
     /// Fails while the marketplace holds a lock for an open job.

@@ -57,9 +57,7 @@ impl Position {
     pub fn read(view: &pinocchio::AccountView, program_id: &Address, owner: &Address, position_id: u64) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         let position = Self::load(view, program_id, "position")?;
-        if &position.owner != owner || position.position_id != position_id {
-            return Err(EconomyError::PositionOwnerMismatch.into());
-        }
+        position.check_of(owner, position_id)?;
         Ok(position)
     }
 
@@ -67,10 +65,16 @@ impl Position {
     pub fn read_mut<'a>(view: &'a mut pinocchio::AccountView, program_id: &Address, owner: &Address, position_id: u64) -> Result<&'a mut Self, ProgramError> {
         use spicetime_abi::account::AccountData;
         let position = Self::load_mut(view, program_id, "position")?;
-        if &position.owner != owner || { position.position_id } != position_id {
+        position.check_of(owner, position_id)?;
+        Ok(position)
+    }
+
+    /// Fails unless this is `owner`'s position number `position_id`.
+    fn check_of(&self, owner: &Address, position_id: u64) -> Result<(), ProgramError> {
+        if &self.owner != owner || { self.position_id } != position_id {
             return Err(EconomyError::PositionOwnerMismatch.into());
         }
-        Ok(position)
+        Ok(())
     }
 
     /// All yield earned from the start to `now` (or to the unlock), rounded down:
