@@ -9,9 +9,10 @@
  * 2. sustained SPL TransferChecked over HTTP (server in its own process, preflight on, journal
  *    fsynced), one JSON-RPC sendTransaction request per transaction, by BENCH_CLIENTS concurrent
  *    clients, beside the in-process LiteSVM rate of the same transfers (the ceiling), measured right
- *    before and right after each HTTP window. Transactions are signed and requests serialised before the timed window, but the
- *    clients run on the same cores as the server, so their CPU is in the figure: once with raw
- *    keep-alive connections (the leanest honest client), once with node:http (see clients.ts);
+ *    before and right after each HTTP window. Transactions are signed and requests serialised
+ *    before the timed window, but the clients run on the same cores as the server, so their CPU
+ *    is in the figure: once with raw keep-alive connections (the leanest honest client), once
+ *    with node:http (see clients.ts);
  * 3. sendTransaction → signatureSubscribe notification latency p50 / p95 on an otherwise idle
  *    server: for each of 500 transfers, subscribe to its signature (and wait for the subscription
  *    id), then take the time, write the pre-serialised sendTransaction request on a raw keep-alive
