@@ -74,7 +74,7 @@ class Ceiling {
   private amount = 1n;
   private constructor(
     private readonly server: Awaited<ReturnType<typeof createChainServer>>,
-    private readonly close: () => Promise<void>,
+    private readonly listening: { close(): Promise<void> },
     private readonly set: Awaited<ReturnType<typeof splTransferSetup>>,
   ) {}
 
@@ -85,7 +85,7 @@ class Ceiling {
     const conn = new Connection(local.rpcUrl, { commitment: 'confirmed', wsEndpoint: local.wsUrl });
     const set = await splTransferSetup(conn, readKeypair(path.join(bootDir, 'id.json')));
     closeWs(conn);
-    return new Ceiling(server, () => local.close(), set);
+    return new Ceiling(server, local, set);
   }
 
   /** Transfers per second, straight into the SVM. */
@@ -99,39 +99,34 @@ class Ceiling {
     return CEILING_TXS / ((performance.now() - t) / 1000);
   }
 
-  /** `rate` measured by `window`, with the ceiling measured just before and after it. */
-  async around(window: () => Promise<number>): Promise<{ rate: number; ceiling: number }> {
+  /** A load's rate and errors, with the ceiling measured just before and after it. */
+  async around(load: () => Promise<{ ms: number; errors: number }>): Promise<{ rate: number; errors: number; ceiling: number }> {
     const before = this.measure();
-    const rate = await window();
+    const { ms, errors } = await load();
     const after = this.measure();
-    return { rate, ceiling: (before + after) / 2 };
+    return { rate: HTTP_TXS / (ms / 1000), errors, ceiling: (before + after) / 2 };
   }
 
   stop(): Promise<void> {
-    return this.close();
+    return this.listening.close();
   }
 }
 
 /** Sustained HTTP sendTransaction rate, raw connections then node:http clients, each against its ceiling. */
 async function httpRates(srv: { rpcUrl: string }, set: Awaited<ReturnType<typeof splTransferSetup>>, ceiling: Ceiling): Promise<void> {
-  const ratio = (r: { rate: number; ceiling: number }) => `${(r.rate / r.ceiling).toFixed(2)} of ${r.ceiling.toFixed(0)} tx/s (goal ≥ 2,000 tx/s, ≥ 0.50)`;
-  const result = (rate: number, errors: number) => `${rate.toFixed(0)} tx/s${errors ? ` (${errors} errors)` : ''}`;
+  const row = (what: string, r: { rate: number; errors: number; ceiling: number }): void =>
+    void rows.push([
+      `HTTP sendTransaction, preflight + fsync, ${CLIENTS} ${what} (${HTTP_TXS})`,
+      `${r.rate.toFixed(0)} tx/s${r.errors ? ` (${r.errors} errors)` : ''}`,
+      `${(r.rate / r.ceiling).toFixed(2)} of ${r.ceiling.toFixed(0)} tx/s (goal ≥ 2,000 tx/s, ≥ 0.50)`,
+    ]);
   // Distinct amounts, hence distinct signatures, for each run.
   const raw = variants(set.template, set.owner, HTTP_TXS, 1n).map((w) => httpPostBytes(srv.rpcUrl, sendTransactionBody(w)));
-  let errors = 0;
-  const r = await ceiling.around(async () => {
-    const load = await rawHttpLoad(srv.rpcUrl, raw, CLIENTS);
-    errors = load.errors;
-    return HTTP_TXS / (load.ms / 1000);
-  });
-  rows.push([`HTTP sendTransaction, preflight + fsync, ${CLIENTS} raw keep-alive connections (${HTTP_TXS})`, result(r.rate, errors), ratio(r)]);
+  const r = await ceiling.around(() => rawHttpLoad(srv.rpcUrl, raw, CLIENTS));
+  row('raw keep-alive connections', r);
   const bodies = variants(set.template, set.owner, HTTP_TXS, 1n + BigInt(HTTP_TXS)).map(sendTransactionBody);
-  const n = await ceiling.around(async () => {
-    const load = await nodeHttpLoad(srv.rpcUrl, bodies, CLIENTS);
-    errors = load.errors;
-    return HTTP_TXS / (load.ms / 1000);
-  });
-  rows.push([`HTTP sendTransaction, preflight + fsync, ${CLIENTS} ${nodeClientName()} clients (${HTTP_TXS})`, result(n.rate, errors), ratio(n)]);
+  const n = await ceiling.around(() => nodeHttpLoad(srv.rpcUrl, bodies, CLIENTS));
+  row(`${nodeClientName()} clients`, n);
   rows.push([`in-process LiteSVM SPL TransferChecked (ceiling, ${CEILING_TXS} before and after each window)`, `${r.ceiling.toFixed(0)} / ${n.ceiling.toFixed(0)} tx/s`, '1.00']);
   console.error('HTTP rates measured');
 }

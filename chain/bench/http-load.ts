@@ -39,23 +39,22 @@ async function main(): Promise<void> {
   const wires = variants(template, owner, N, 1n);
   const raw = RAW ? wires.map((w) => httpPostBytes(rpcUrl, sendTransactionBody(w))) : [];
   const bodies = RAW ? [] : wires.map(sendTransactionBody);
-  // The server's main (JavaScript) thread is its first task.
-  const mainTid = readdirSync(`/proc/${chain.pid}/task`).map(Number).sort((x, y) => x - y)[0]!;
-  const threadCpu = () => new Map(readdirSync(`/proc/${chain.pid}/task`).map((t) => [`${Number(t)} ${readFileSync(`/proc/${chain.pid}/task/${t}/comm`, 'utf8').trim()}`, cpuMs(chain.pid, Number(t))]));
+  // CPU so far of each server thread (by id, with its name).
+  const threadCpu = () => new Map(readdirSync(`/proc/${chain.pid}/task`).map((t) => [Number(t), { name: readFileSync(`/proc/${chain.pid}/task/${t}/comm`, 'utf8').trim(), ms: cpuMs(chain.pid, Number(t)) }]));
   const threads0 = threadCpu();
   const server0 = cpuMs(chain.pid);
-  const main0 = cpuMs(chain.pid, mainTid);
   const client0 = process.cpuUsage();
   const { ms, errors } = RAW ? await rawHttpLoad(rpcUrl, raw, CLIENTS) : await nodeHttpLoad(rpcUrl, bodies, CLIENTS);
   const client = process.cpuUsage(client0);
   const serverMs = cpuMs(chain.pid) - server0;
-  const mainMs = cpuMs(chain.pid, mainTid) - main0;
-  const busy = [...threadCpu()].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
+  // Thread ids ascending: the server's main (JavaScript) thread is its first task.
+  const busy = [...threadCpu()].sort(([a], [b]) => a - b).map(([tid, t]) => ({ name: t.name, ms: t.ms - (threads0.get(tid)?.ms ?? 0) }));
+  const mainMs = busy[0]!.ms;
   const clientMs = (client.user + client.system) / 1000;
   const perTx = (x: number) => ((x / N) * 1000).toFixed(0);
   console.log(`HTTP sendTransaction ${N} x ${CLIENTS} ${RAW ? 'raw keep-alive connections' : `${nodeClientName()} clients`}: ${(N / (ms / 1000)).toFixed(0)} tx/s${errors ? ` (${errors} errors)` : ''}`);
   console.log(`CPU in the window (${ms.toFixed(0)} ms wall): server ${serverMs.toFixed(0)} ms (${perTx(serverMs)} µs/tx, main thread ${perTx(mainMs)} µs/tx), client ${clientMs.toFixed(0)} ms (${perTx(clientMs)} µs/tx)`);
-  console.log(`server threads: ${busy.map(([k, v]) => `${k.split(' ')[1]} ${perTx(v)}`).join(', ')} (µs/tx)`);
+  console.log(`server threads: ${busy.filter((t) => t.ms > 0).map((t) => `${t.name} ${perTx(t.ms)}`).join(', ')} (µs/tx)`);
   await chain.kill();
   // Blocks of transactions in the journal, for the group-commit size.
   const lines = readFileSync(path.join(tmp, 'ledger', 'journal.log'), 'utf8').split('\n').filter((l) => l.startsWith('{"t":"b"'));
