@@ -13,6 +13,7 @@ import { InternalError, InvalidParamsError, SignatureVerificationError, Transact
 import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
+import { advancedNonce, advancedNonceState, durableNonceOf, nonceHolds } from './nonce.ts';
 import { readMint, readTokenBalance, tokenKind, type UiTokenAmount, uiTokenAmount } from './token.ts';
 import { namedError, type TransactionErrorInfo, type TransactionErrorJson, transactionError } from './tx-errors.ts';
 import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.ts';
@@ -72,6 +73,8 @@ export interface SimulationResult {
 interface Pending {
   tx: WireTransaction;
   preflight: boolean;
+  /** Its blockhash was not recent: it is valid only while its durable nonce holds (checked when it executes). */
+  nonce: boolean;
   resolve: (sig: string) => void;
   reject: (e: Error) => void;
 }
@@ -214,6 +217,7 @@ export class Chain {
           this.working = 1;
           break;
         case 's':
+          if (afterSnapshot) this.engine.nextBlockhash();
           this.working = entry.slot as number;
           this.history.addBlock(this.addBlock(entry.slot as number, entry.time as number, []));
           this.working = (entry.slot as number) + 1;
@@ -234,6 +238,7 @@ export class Chain {
           this.history.addBlock(this.addBlock(slot, time, recs.map((r) => r.signature)));
           this.working = slot + 1;
           if (afterSnapshot) {
+            this.engine.nextBlockhash();
             for (const [addr, lamports, owner, exec, rentEpoch, data] of entry.a as [string, string, string, number, string, string][]) {
               states.set(addr, { lamports: BigInt(lamports), owner, executable: exec === 1, rentEpoch: BigInt(rentEpoch), data: Buffer.from(data, 'base64') });
             }
@@ -362,6 +367,7 @@ export class Chain {
   /** Seals the working slot into a block and moves to the next slot. */
   private seal(signatures: string[]): Block {
     const block = this.addBlock(this.working, this.time(), signatures);
+    this.engine.nextBlockhash();
     this.working++;
     this.updateClock();
     return block;
@@ -443,6 +449,11 @@ export class Chain {
 
   // ---- transactions ----
 
+  /** The durable nonce an advance stores in the working slot (from the SVM's blockhash, see `Engine.nextBlockhash`). */
+  private nextDurableNonce(): string {
+    return durableNonceOf(this.engine.svm.latestBlockhash());
+  }
+
   /** Resolves a message's keys: static, then loaded writable, then loaded readonly. */
   private accountKeys(tx: WireTransaction): { keys: string[]; loaded: { writable: string[]; readonly: string[] } } | null {
     const loaded = { writable: [] as string[], readonly: [] as string[] };
@@ -521,6 +532,7 @@ export class Chain {
   /** Executes one queued transaction against the SVM (synchronously). */
   private execute(p: Pending, written: Map<string, AccountState | null>): Outcome {
     const { tx } = p;
+    if (p.nonce && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('BlockhashNotFound'), []) } : { kind: 'dropped' };
     const resolved = this.accountKeys(tx);
     if (!resolved) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('AddressLookupTableNotFound'), []) } : { kind: 'dropped' };
     const { keys, loaded } = resolved;
@@ -537,9 +549,14 @@ export class Chain {
       const charged = (pre[0]?.lamports ?? 0n) !== (payerAfter?.lamports ?? 0n);
       if (!charged) return p.preflight ? { kind: 'rejected', error: simulationFailure(err, meta.logs()) } : { kind: 'dropped' };
       if (p.preflight) {
-        this.engine.setAccount(keys[0]!, pre[0]!);
+        // Refused at preflight: what a failed transaction changes does not stay (the fee, a durable nonce's advance).
+        const nonce = advancedNonce(tx);
+        for (const i of nonce ? [0, nonce.index] : [0]) if (pre[i]) this.engine.setAccount(keys[i]!, pre[i]!);
         return { kind: 'rejected', error: simulationFailure(err, meta.logs(), Number(meta.computeUnitsConsumed())) };
       }
+      // A failed durable-nonce transaction still uses its nonce up (the SVM leaves it).
+      const nonce = p.nonce ? advancedNonce(tx) : null;
+      if (nonce) this.engine.setAccount(nonce.account, advancedNonceState(this.engine.getAccount(nonce.account)!, this.nextDurableNonce()));
     } else {
       meta = result as TransactionMetadata;
     }
@@ -575,20 +592,16 @@ export class Chain {
       if (preflight) return Promise.reject(simulationFailure(namedError('AlreadyProcessed'), []));
       return Promise.resolve(tx.signature);
     }
-    if (!this.isBlockhashValid(tx.recentBlockhash) && !this.isNonceTransaction(tx)) {
+    const nonce = !this.isBlockhashValid(tx.recentBlockhash);
+    if (nonce && !advancedNonce(tx)) {
       if (preflight) return Promise.reject(simulationFailure(namedError('BlockhashNotFound'), []));
       return Promise.resolve(tx.signature);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ tx, preflight, resolve, reject });
+      this.queue.push({ tx, preflight, nonce, resolve, reject });
       this.queued.add(tx.signature);
       this.scheduleDrain();
     });
-  }
-
-  private isNonceTransaction(tx: WireTransaction): boolean {
-    const ix = tx.instructions[0];
-    return !!ix && tx.staticKeys[ix.programIdIndex] === SystemProgram.programId.toBase58() && ix.data.length === 4 && ix.data[0] === 4;
   }
 
   /**
@@ -731,7 +744,7 @@ export class Chain {
     const base = { keys, fee: messageFee(tx), preBalances: pre.map((a) => Number(a?.lamports ?? 0n)) };
     const empty = { logs: [], unitsConsumed: 0, returnData: null, innerInstructions: [], post: new Map(), postBalances: base.preBalances, ...base };
     if (!resolved) return { err: namedError('AddressLookupTableNotFound').json, ...empty };
-    if (!opts.replaceRecentBlockhash && !this.isBlockhashValid(tx.recentBlockhash) && !this.isNonceTransaction(tx)) {
+    if (!opts.replaceRecentBlockhash && !this.isBlockhashValid(tx.recentBlockhash) && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) {
       return { err: namedError('BlockhashNotFound').json, ...empty };
     }
     const r = this.engine.simulate(bytes, tx.version, opts.sigVerify);

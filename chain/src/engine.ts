@@ -168,6 +168,15 @@ export class Engine {
     }
   }
 
+  /**
+   * Moves the SVM's own blockhash on, once per block: durable nonces are derived from it (an
+   * advance in the same block as the nonce was set fails, as on a validator). The chain's
+   * blockhashes are its own; this one only feeds nonces.
+   */
+  nextBlockhash(): void {
+    this.svm.expireBlockhash();
+  }
+
   /** Sets the Clock sysvar. */
   setClock(slot: bigint, epoch: bigint, epochStartTimestamp: bigint, unixTimestamp: bigint): void {
     this.svm.setClock(new Clock(slot, epochStartTimestamp, epoch, epoch + 1n, unixTimestamp));

@@ -1,0 +1,167 @@
+/**
+ * Durable nonces as a validator treats them: a transaction whose blockhash is its nonce account's
+ * durable nonce lands however old that is, uses the nonce up (also when it fails on chain), and a
+ * used, foreign or unsigned nonce is refused with BlockhashNotFound. Stock web3.js throughout.
+ */
+import {
+  Keypair,
+  LAMPORTS_PER_SOL,
+  NONCE_ACCOUNT_LENGTH,
+  type PublicKey,
+  sendAndConfirmTransaction,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChain, type TestChain } from './helpers.ts';
+
+let chain: TestChain;
+beforeAll(async () => {
+  chain = await startChain();
+});
+afterAll(async () => {
+  await chain?.dispose();
+});
+
+/** A fresh nonce account with `authority` (default: the wallet). */
+async function nonceAccount(c: TestChain, authority: PublicKey = c.wallet.publicKey): Promise<PublicKey> {
+  const nonce = Keypair.generate();
+  const lamports = await c.connection.getMinimumBalanceForRentExemption(NONCE_ACCOUNT_LENGTH);
+  const create = SystemProgram.createNonceAccount({ fromPubkey: c.wallet.publicKey, noncePubkey: nonce.publicKey, authorizedPubkey: authority, lamports });
+  await sendAndConfirmTransaction(c.connection, new Transaction().add(...create.instructions), [c.wallet, nonce]);
+  return nonce.publicKey;
+}
+
+/** The account's durable nonce now. */
+const nonceOf = async (c: TestChain, account: PublicKey): Promise<string> => (await c.connection.getNonce(account, 'confirmed'))!.nonce;
+
+/** A wallet-signed transaction on nonce `value` of `account`: advance, then `ix`. */
+function onNonce(c: TestChain, account: PublicKey, value: string, ix: TransactionInstruction, authority: PublicKey = c.wallet.publicKey): Buffer {
+  const nonceInstruction = SystemProgram.nonceAdvance({ noncePubkey: account, authorizedPubkey: authority });
+  const tx = new Transaction({ feePayer: c.wallet.publicKey, nonceInfo: { nonce: value, nonceInstruction } }).add(ix);
+  tx.sign(c.wallet);
+  return tx.serialize({ requireAllSignatures: false });
+}
+
+const transfer = (c: TestChain, to: PublicKey, lamports: number): TransactionInstruction => SystemProgram.transfer({ fromPubkey: c.wallet.publicKey, toPubkey: to, lamports });
+
+/** Sends with preflight and waits for confirmation by the nonce strategy (as a wallet would). */
+async function sendOnNonce(c: TestChain, account: PublicKey, value: string, wire: Buffer, skipPreflight = false): Promise<string> {
+  const signature = await c.connection.sendRawTransaction(wire, { skipPreflight });
+  const minContextSlot = await c.connection.getSlot('processed');
+  await c.connection.confirmTransaction({ signature, nonceAccountPubkey: account, nonceValue: value, minContextSlot }, 'confirmed');
+  return signature;
+}
+
+describe('durable nonce transactions', () => {
+  it('land on an old nonce, advance it every time, and a used nonce is refused with BlockhashNotFound', async () => {
+    const account = await nonceAccount(chain);
+    const to = Keypair.generate().publicKey;
+    for (let i = 1; i <= 3; i++) {
+      const value = await nonceOf(chain, account);
+      // The nonce is older than any blockhash the chain hands out now.
+      expect(await chain.connection.isBlockhashValid(value)).toMatchObject({ value: false });
+      const sig = await sendOnNonce(chain, account, value, onNonce(chain, account, value, transfer(chain, to, LAMPORTS_PER_SOL)));
+      expect((await chain.connection.getSignatureStatus(sig)).value?.err).toBeNull();
+      expect(await nonceOf(chain, account)).not.toBe(value);
+      expect(await chain.connection.getBalance(to)).toBe(i * LAMPORTS_PER_SOL);
+      // Another transaction signed on the same, now used, nonce: refused, and costs nothing.
+      const before = await chain.connection.getBalance(chain.wallet.publicKey);
+      await expect(chain.connection.sendRawTransaction(onNonce(chain, account, value, transfer(chain, to, 1_000_000 + 7)))).rejects.toThrow(/Transaction simulation failed: Blockhash not found/);
+      expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before);
+    }
+  });
+
+  it('a used nonce sent without preflight is dropped: it never lands and costs nothing', async () => {
+    const account = await nonceAccount(chain);
+    const value = await nonceOf(chain, account);
+    await sendOnNonce(chain, account, value, onNonce(chain, account, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 5)));
+    const before = await chain.connection.getBalance(chain.wallet.publicKey);
+    const stale = await chain.connection.sendRawTransaction(onNonce(chain, account, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 6)), { skipPreflight: true });
+    // Later transactions land; the stale one never does.
+    await sendOnNonce(chain, account, await nonceOf(chain, account), onNonce(chain, account, await nonceOf(chain, account), transfer(chain, Keypair.generate().publicKey, 1_000_000 + 8)));
+    expect((await chain.connection.getSignatureStatus(stale, { searchTransactionHistory: true })).value).toBeNull();
+    expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before - 5000 - (1_000_000 + 8));
+  });
+
+  it('two transactions on the same nonce sent together: exactly one lands', async () => {
+    const account = await nonceAccount(chain);
+    const value = await nonceOf(chain, account);
+    const to = Keypair.generate().publicKey;
+    const sent = await Promise.allSettled([1, 2].map((n) => chain.connection.sendRawTransaction(onNonce(chain, account, value, transfer(chain, to, n * 1_000_000)))));
+    expect(sent.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    expect(String((sent.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/Blockhash not found/);
+    const sig = (sent.find((s) => s.status === 'fulfilled') as PromiseFulfilledResult<string>).value;
+    await chain.connection.confirmTransaction({ signature: sig, nonceAccountPubkey: account, nonceValue: value, minContextSlot: 0 }, 'confirmed');
+    expect([1_000_000, 2_000_000]).toContain(await chain.connection.getBalance(to));
+  });
+
+  it('a nonce whose authority does not sign, or an account that is not a nonce, gives BlockhashNotFound', async () => {
+    const other = Keypair.generate();
+    const foreign = await nonceAccount(chain, other.publicKey);
+    const value = await nonceOf(chain, foreign);
+    // The advance names the wallet as authority (and the wallet signs), but the nonce's authority is `other`.
+    const wire = onNonce(chain, foreign, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 9));
+    await expect(chain.connection.sendRawTransaction(wire)).rejects.toThrow(/Blockhash not found/);
+    // A plain system account as the "nonce".
+    const plain = Keypair.generate().publicKey;
+    await chain.connection.confirmTransaction({ signature: await chain.connection.requestAirdrop(plain, LAMPORTS_PER_SOL), ...(await chain.connection.getLatestBlockhash()) });
+    await expect(chain.connection.sendRawTransaction(onNonce(chain, plain, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 9)))).rejects.toThrow(/Blockhash not found/);
+    expect(await nonceOf(chain, foreign)).toBe(value);
+  });
+
+  it('failing at preflight leaves the nonce and the fee payer untouched; without preflight it lands failed, pays and uses the nonce up', async () => {
+    const account = await nonceAccount(chain);
+    const value = await nonceOf(chain, account);
+    const tooMuch = transfer(chain, Keypair.generate().publicKey, 10 ** 18);
+    const before = await chain.connection.getBalance(chain.wallet.publicKey);
+    await expect(chain.connection.sendRawTransaction(onNonce(chain, account, value, tooMuch))).rejects.toThrow(/Error processing Instruction 1: custom program error: 0x1/);
+    expect(await nonceOf(chain, account)).toBe(value);
+    expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before);
+
+    const sig = await chain.connection.sendRawTransaction(onNonce(chain, account, value, tooMuch), { skipPreflight: true });
+    await chain.connection.confirmTransaction({ signature: sig, nonceAccountPubkey: account, nonceValue: value, minContextSlot: 0 }, 'confirmed');
+    expect((await chain.connection.getTransaction(sig, { maxSupportedTransactionVersion: 0 }))?.meta?.err).toEqual({ InstructionError: [1, { Custom: 1 }] });
+    expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before - 5000);
+    const used = await nonceOf(chain, account);
+    expect(used).not.toBe(value);
+    // The nonce it stored works like any advanced nonce.
+    await sendOnNonce(chain, account, used, onNonce(chain, account, used, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 10)));
+  });
+
+  it('simulateTransaction accepts a held nonce and answers BlockhashNotFound for a used one', async () => {
+    const account = await nonceAccount(chain);
+    const value = await nonceOf(chain, account);
+    const wire = onNonce(chain, account, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 11));
+    const ok = await chain.rpc('simulateTransaction', [wire.toString('base64'), { encoding: 'base64' }]);
+    expect(ok.result.value.err).toBeNull();
+    await sendOnNonce(chain, account, value, onNonce(chain, account, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 12)));
+    const stale = await chain.rpc('simulateTransaction', [wire.toString('base64'), { encoding: 'base64' }]);
+    expect(stale.result.value.err).toBe('BlockhashNotFound');
+  });
+});
+
+describe('durable nonces across a restart', () => {
+  it('the nonce stored before a restart is the one that works after it; the used one stays refused', async () => {
+    const first = await startChain({ persist: true });
+    let second: TestChain | null = null;
+    try {
+      const account = await nonceAccount(first);
+      const used = await nonceOf(first, account);
+      await sendOnNonce(first, account, used, onNonce(first, account, used, transfer(first, Keypair.generate().publicKey, 1_000_000 + 13)));
+      const held = await nonceOf(first, account);
+      await first.close();
+      second = await startChain({ persist: true, dir: first.dir });
+      expect(second.server.fresh).toBe(false);
+      expect(await nonceOf(second, account)).toBe(held);
+      await expect(second.connection.sendRawTransaction(onNonce(second, account, used, transfer(second, Keypair.generate().publicKey, 1_000_000 + 14)))).rejects.toThrow(/Blockhash not found/);
+      const sig = await sendOnNonce(second, account, held, onNonce(second, account, held, transfer(second, Keypair.generate().publicKey, 1_000_000 + 15)));
+      expect((await second.connection.getSignatureStatus(sig)).value?.err).toBeNull();
+      expect(await nonceOf(second, account)).not.toBe(held);
+    } finally {
+      await second?.close();
+      await first.dispose();
+    }
+  });
+});
