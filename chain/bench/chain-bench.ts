@@ -12,7 +12,9 @@
  *    before and right after each HTTP window. Transactions are signed and requests serialised
  *    before the timed window, but the clients run on the same cores as the server, so their CPU
  *    is in the figure: once with raw keep-alive connections (the leanest honest client), once
- *    with node:http (see clients.ts);
+ *    with node:http (see clients.ts); and once, with raw connections, against the floor: a bare
+ *    server that does nothing but HTTP framing, JSON and LiteSVM's send (floor-server.ts), which
+ *    shows how much of the ceiling any server in this process model reaches on this machine;
  * 3. sendTransaction → signatureSubscribe notification latency p50 / p95 on an otherwise idle
  *    server: for each of 500 transfers, subscribe to its signature (and wait for the subscription
  *    id), then take the time, write the pre-serialised sendTransaction request on a raw keep-alive
@@ -29,7 +31,7 @@ import { toBase58 } from '../src/base58.ts';
 import { createChainServer } from '../src/server.ts';
 import { readKeypair } from '../src/wallet.ts';
 import { closeAgent, closeWs, httpPostBytes, nodeClientName, nodeHttpLoad, RawHttpConnection, rawHttpLoad, sendTransactionBody, splTransferSetup } from './clients.ts';
-import { launchChain } from './launch.ts';
+import { launchChain, launchFloor } from './launch.ts';
 import { variants } from './signer.ts';
 
 const TXS = Number(process.env.BENCH_TXS ?? 100_000);
@@ -127,8 +129,29 @@ async function httpRates(srv: { rpcUrl: string }, set: Awaited<ReturnType<typeof
   const bodies = variants(set.template, set.owner, HTTP_TXS, 1n + BigInt(HTTP_TXS)).map(sendTransactionBody);
   const n = await ceiling.around(() => nodeHttpLoad(srv.rpcUrl, bodies, CLIENTS));
   row(`${nodeClientName()} clients`, n);
-  rows.push([`in-process LiteSVM SPL TransferChecked (ceiling, ${CEILING_TXS} before and after each window)`, `${r.ceiling.toFixed(0)} / ${n.ceiling.toFixed(0)} tx/s`, '1.00']);
+  const f = await floorRate(ceiling);
+  rows.push([
+    `floor: a bare server (HTTP framing, JSON, LiteSVM send; no preflight, meta, journal, fsync), ${CLIENTS} raw keep-alive connections (${HTTP_TXS})`,
+    `${f.rate.toFixed(0)} tx/s${f.errors ? ` (${f.errors} errors)` : ''}`,
+    `${(f.rate / f.ceiling).toFixed(2)} of ${f.ceiling.toFixed(0)} tx/s`,
+  ]);
+  rows.push([`in-process LiteSVM SPL TransferChecked (ceiling, ${CEILING_TXS} before and after each window)`, `${r.ceiling.toFixed(0)} / ${n.ceiling.toFixed(0)} / ${f.ceiling.toFixed(0)} tx/s`, '1.00']);
   console.error('HTTP rates measured');
+}
+
+/** The floor server's rate (see floor-server.ts) under the raw connections, against its ceiling. */
+async function floorRate(ceiling: Ceiling): Promise<{ rate: number; errors: number; ceiling: number }> {
+  const dir = path.join(tmp, 'floor');
+  const floor = await launchFloor(dir);
+  try {
+    const conn = new Connection(floor.rpcUrl, { commitment: 'confirmed', wsEndpoint: floor.wsUrl });
+    const set = await splTransferSetup(conn, readKeypair(path.join(dir, 'id.json')));
+    closeWs(conn);
+    const raw = variants(set.template, set.owner, HTTP_TXS, 1n).map((w) => httpPostBytes(floor.floorUrl, sendTransactionBody(w)));
+    return await ceiling.around(() => rawHttpLoad(floor.floorUrl, raw, CLIENTS));
+  } finally {
+    await floor.kill();
+  }
 }
 
 /** sendTransaction → signatureNotification latency, one transaction at a time (see the header). */
