@@ -8,13 +8,14 @@ import { stringify } from './json.ts';
 import { accountMethods } from './methods/accounts.ts';
 import { blockMethods } from './methods/blocks.ts';
 import { clusterMethods } from './methods/cluster.ts';
+import { leaderMethods } from './methods/leader.ts';
 import { tokenMethods } from './methods/tokens.ts';
 import { transactionMethods } from './methods/transactions.ts';
 import type { RpcMethod } from './methods/types.ts';
 import { paramList } from './params.ts';
 
 /** Every RPC method the chain serves, by name. */
-export const RPC_METHODS: Record<string, RpcMethod> = { ...clusterMethods, ...accountMethods, ...tokenMethods, ...transactionMethods, ...blockMethods };
+export const RPC_METHODS: Record<string, RpcMethod> = { ...clusterMethods, ...leaderMethods, ...accountMethods, ...tokenMethods, ...transactionMethods, ...blockMethods };
 
 type Id = string | number | null;
 const MAX_BATCH = 1000;

@@ -4,7 +4,7 @@ import { InvalidParamsError } from '../errors.ts';
 import { messageFee } from '../fees.ts';
 import { config, str, uint } from '../params.ts';
 import { parseMessage, WireFormatError } from '../wire.ts';
-import { SOLANA_CORE_VERSION, type RpcMethod, withContext } from './types.ts';
+import { FEATURE_SET, SOLANA_CORE_VERSION, type RpcMethod, withContext } from './types.ts';
 
 const blockhashValue = (chain: Chain): { blockhash: string; lastValidBlockHeight: number } => ({
   blockhash: chain.latest.blockhash,
@@ -13,7 +13,7 @@ const blockhashValue = (chain: Chain): { blockhash: string; lastValidBlockHeight
 
 /** Cluster methods by name. */
 export const clusterMethods: Record<string, RpcMethod> = {
-  getVersion: () => ({ 'feature-set': 3294202862, 'solana-core': SOLANA_CORE_VERSION }),
+  getVersion: () => ({ 'feature-set': FEATURE_SET, 'solana-core': SOLANA_CORE_VERSION }),
   getHealth: () => 'ok',
   getGenesisHash: (_p, chain) => chain.genesisHash,
   getIdentity: (_p, chain) => ({ identity: chain.genesis.wallet }),

@@ -1,0 +1,81 @@
+/**
+ * The leader, node, vote and performance methods of the single-node cluster, through stock
+ * web3.js (whose response schemas check the shapes), and their bad-parameter errors.
+ */
+import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, sendAndConfirmTransaction } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChain, type TestChain } from './helpers.ts';
+
+let chain: TestChain;
+let identity: string;
+beforeAll(async () => {
+  chain = await startChain();
+  identity = chain.wallet.publicKey.toBase58();
+  for (let i = 0; i < 100 && (await chain.connection.getSlot()) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+});
+afterAll(async () => {
+  await chain.dispose();
+});
+
+describe('cluster methods', () => {
+  it('the identity leads every slot and is the one cluster node; no vote accounts', async () => {
+    const c = chain.connection;
+    expect((await chain.rpc('getIdentity')).result.identity).toBe(identity);
+    expect(await c.getSlotLeader()).toBe(identity);
+    const leaders = await c.getSlotLeaders(await c.getSlot(), 10);
+    expect(leaders.map((k) => k.toBase58())).toEqual(new Array(10).fill(identity));
+    const nodes = await c.getClusterNodes();
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]).toMatchObject({ pubkey: identity, version: (await c.getVersion())['solana-core'], featureSet: (await c.getVersion())['feature-set'] });
+    expect(await c.getVoteAccounts()).toEqual({ current: [], delinquent: [] });
+    expect((await chain.rpc('getMaxRetransmitSlot')).result).toBeGreaterThanOrEqual(await c.getSlot());
+    expect((await chain.rpc('getMaxShredInsertSlot')).result).toBeGreaterThanOrEqual(await c.getSlot());
+  });
+
+  it('getBlockProduction counts the identity’s leader slots and the blocks made in a range', async () => {
+    const c = chain.connection;
+    const slot = await c.getSlot();
+    const all = await c.getBlockProduction();
+    expect(all.value.range.firstSlot).toBe(0);
+    expect(all.value.range.lastSlot).toBeGreaterThanOrEqual(slot);
+    const [leaderSlots, produced] = all.value.byIdentity[identity]!;
+    expect(leaderSlots).toBe(all.value.range.lastSlot + 1);
+    expect(produced).toBe((await c.getBlocks(0, all.value.range.lastSlot)).length);
+    const some = await c.getBlockProduction({ range: { firstSlot: 1, lastSlot: 2 } });
+    expect(some.value.byIdentity[identity]).toEqual([2, (await c.getBlocks(1, 2)).length]);
+    const other = await c.getBlockProduction({ identity: Keypair.generate().publicKey.toBase58() });
+    expect(other.value.byIdentity).toEqual({});
+  });
+
+  it('getRecentPerformanceSamples: complete 60-second samples since genesis, newest first, counting every transaction', async () => {
+    const c = chain.connection;
+    expect(await c.getRecentPerformanceSamples()).toEqual([]); // the chain is younger than a sample
+    for (let i = 0; i < 3; i++) {
+      await sendAndConfirmTransaction(c, new Transaction().add(SystemProgram.transfer({ fromPubkey: chain.wallet.publicKey, toPubkey: Keypair.generate().publicKey, lamports: LAMPORTS_PER_SOL })), [chain.wallet]);
+    }
+    const count = await c.getTransactionCount();
+    // Two sample periods pass: the warp makes a block 125 s later, which completes both.
+    await chain.rpc('spicetime_advanceTime', [125]);
+    const slot = await c.getSlot();
+    for (let i = 0; i < 100 && (await c.getSlot()) === slot; i++) await new Promise((r) => setTimeout(r, 20));
+    const samples = await c.getRecentPerformanceSamples();
+    expect(samples).toHaveLength(2);
+    expect(samples.every((s) => s.samplePeriodSecs === 60)).toBe(true);
+    expect(samples[0]!.slot).toBeGreaterThanOrEqual(samples[1]!.slot);
+    expect(samples[0]!.numTransactions + samples[1]!.numTransactions).toBe(count);
+    expect(samples[1]!.numSlots).toBeGreaterThan(0);
+    const raw = (await chain.rpc('getRecentPerformanceSamples', [2])).result as { numTransactions: number; numNonVoteTransactions: number }[];
+    expect(raw.map((s) => s.numNonVoteTransactions)).toEqual(raw.map((s) => s.numTransactions)); // no votes here
+    expect(await c.getRecentPerformanceSamples(1)).toEqual(samples.slice(0, 1));
+  });
+
+  it('bad parameters get -32602 with a validator’s message', async () => {
+    expect((await chain.rpc('getSlotLeaders', [0, 5001])).error).toEqual({ code: -32602, message: 'Invalid limit; max 5000' });
+    expect((await chain.rpc('getSlotLeaders', [-1, 1])).error.code).toBe(-32602);
+    expect((await chain.rpc('getRecentPerformanceSamples', [721])).error).toEqual({ code: -32602, message: 'Invalid limit; max 720' });
+    expect((await chain.rpc('getBlockProduction', [{ range: { firstSlot: 5, lastSlot: 2 } }])).error).toEqual({ code: -32602, message: 'lastSlot, 2, cannot be less than firstSlot, 5' });
+    expect((await chain.rpc('getBlockProduction', [{ range: { firstSlot: 0, lastSlot: 10 ** 9 } }])).error.code).toBe(-32602);
+    expect((await chain.rpc('getBlockProduction', [{ identity: 'not-a-key' }])).error.code).toBe(-32602);
+    expect((await chain.rpc('getVoteAccounts', [{ votePubkey: 'xyz' }])).error.code).toBe(-32602);
+  });
+});
