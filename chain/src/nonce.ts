@@ -25,6 +25,28 @@ export function advancedNonce(tx: WireTransaction): { account: string; index: nu
   return { account: tx.staticKeys[index]!, index };
 }
 
+/**
+ * A nonce account in `jsonParsed` encoding, as a validator parses it (`program: "nonce"`), or null
+ * for any other account.
+ */
+export function parseNonceAccountJson(owner: string, data: Uint8Array): unknown | null {
+  if (owner !== SYSTEM_PROGRAM || data.length !== NONCE_ACCOUNT_SIZE) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (view.getUint32(0, true) > 1 || view.getUint32(4, true) > INITIALIZED) return null;
+  const parsed =
+    view.getUint32(4, true) === INITIALIZED
+      ? {
+          type: 'initialized',
+          info: {
+            authority: toBase58(data.subarray(8, 40)),
+            blockhash: toBase58(data.subarray(40, 72)),
+            feeCalculator: { lamportsPerSignature: view.getBigUint64(72, true).toString() },
+          },
+        }
+      : { type: 'uninitialized' };
+  return { program: 'nonce', parsed, space: NONCE_ACCOUNT_SIZE };
+}
+
 /** The durable nonce an advance stores while the SVM's blockhash is `blockhash`: sha256("DURABLE_NONCE" ‖ blockhash), base58. */
 export function durableNonceOf(blockhash: string): string {
   return toBase58(createHash('sha256').update('DURABLE_NONCE').update(fromBase58(blockhash)).digest());

@@ -130,6 +130,18 @@ describe('durable nonce transactions', () => {
     await sendOnNonce(chain, account, used, onNonce(chain, account, used, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 10)));
   });
 
+  it('getParsedAccountInfo shows a nonce account as a validator parses it', async () => {
+    const account = await nonceAccount(chain);
+    const info = await chain.connection.getParsedAccountInfo(account);
+    expect(info.value?.data).toEqual({
+      program: 'nonce',
+      parsed: { type: 'initialized', info: { authority: chain.wallet.publicKey.toBase58(), blockhash: await nonceOf(chain, account), feeCalculator: { lamportsPerSignature: '5000' } } },
+      space: NONCE_ACCOUNT_LENGTH,
+    });
+    // Any other system account stays base64.
+    expect((await chain.connection.getParsedAccountInfo(chain.wallet.publicKey)).value?.data).toEqual(Buffer.alloc(0));
+  });
+
   it('simulateTransaction accepts a held nonce and answers BlockhashNotFound for a used one', async () => {
     const account = await nonceAccount(chain);
     const value = await nonceOf(chain, account);
