@@ -13,6 +13,22 @@ import {
   Transaction,
   type TransactionInstruction,
 } from '@solana/web3.js';
+import {
+  address,
+  appendTransactionMessageInstruction,
+  createKeyPairSignerFromBytes,
+  createSolanaRpc,
+  createSolanaRpcSubscriptions,
+  createTransactionMessage,
+  getSignatureFromTransaction,
+  lamports,
+  pipe,
+  sendAndConfirmDurableNonceTransactionFactory,
+  setTransactionMessageFeePayerSigner,
+  setTransactionMessageLifetimeUsingDurableNonce,
+  signTransactionMessageWithSigners,
+} from '@solana/kit';
+import { fetchNonce, getTransferSolInstruction } from '@solana-program/system';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChain, type TestChain } from './helpers.ts';
 
@@ -151,6 +167,31 @@ describe('durable nonce transactions', () => {
     await sendOnNonce(chain, account, value, onNonce(chain, account, value, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 12)));
     const stale = await chain.rpc('simulateTransaction', [wire.toString('base64'), { encoding: 'base64' }]);
     expect(stale.result.value.err).toBe('BlockhashNotFound');
+  });
+});
+
+describe('durable nonces with @solana/kit', () => {
+  it('sendAndConfirmDurableNonceTransactionFactory confirms a nonce transaction (fetchNonce, nonce-account notifications)', async () => {
+    const account = await nonceAccount(chain);
+    const rpc = createSolanaRpc(chain.rpcUrl);
+    const rpcSubscriptions = createSolanaRpcSubscriptions(chain.wsUrl);
+    const payer = await createKeyPairSignerFromBytes(chain.wallet.secretKey);
+    const nonceAccountAddress = address(account.toBase58());
+    const to = address(Keypair.generate().publicKey.toBase58());
+    const { data } = await fetchNonce(rpc, nonceAccountAddress);
+    expect(data.authority).toBe(payer.address);
+    const message = pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(payer, m),
+      (m) => setTransactionMessageLifetimeUsingDurableNonce({ nonce: data.blockhash, nonceAccountAddress, nonceAuthorityAddress: payer.address }, m),
+      (m) => appendTransactionMessageInstruction(getTransferSolInstruction({ source: payer, destination: to, amount: lamports(2_000_000n) }), m),
+    );
+    const signed = await signTransactionMessageWithSigners(message);
+    await sendAndConfirmDurableNonceTransactionFactory({ rpc, rpcSubscriptions })(signed, { commitment: 'confirmed' });
+    expect((await rpc.getBalance(to).send()).value).toBe(2_000_000n);
+    expect((await fetchNonce(rpc, nonceAccountAddress)).data.blockhash).not.toBe(data.blockhash);
+    const status = (await rpc.getSignatureStatuses([getSignatureFromTransaction(signed)]).send()).value[0];
+    expect(status?.err).toBeNull();
   });
 });
 
