@@ -16,12 +16,14 @@ import {
 import {
   address,
   appendTransactionMessageInstruction,
+  assertIsTransactionWithDurableNonceLifetime,
   createKeyPairSignerFromBytes,
   createSolanaRpc,
   createSolanaRpcSubscriptions,
   createTransactionMessage,
   getSignatureFromTransaction,
   lamports,
+  type Nonce,
   pipe,
   sendAndConfirmDurableNonceTransactionFactory,
   setTransactionMessageFeePayerSigner,
@@ -183,10 +185,11 @@ describe('durable nonces with @solana/kit', () => {
     const message = pipe(
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(payer, m),
-      (m) => setTransactionMessageLifetimeUsingDurableNonce({ nonce: data.blockhash, nonceAccountAddress, nonceAuthorityAddress: payer.address }, m),
+      (m) => setTransactionMessageLifetimeUsingDurableNonce({ nonce: data.blockhash as string as Nonce, nonceAccountAddress, nonceAuthorityAddress: payer.address }, m),
       (m) => appendTransactionMessageInstruction(getTransferSolInstruction({ source: payer, destination: to, amount: lamports(2_000_000n) }), m),
     );
     const signed = await signTransactionMessageWithSigners(message);
+    assertIsTransactionWithDurableNonceLifetime(signed);
     await sendAndConfirmDurableNonceTransactionFactory({ rpc, rpcSubscriptions })(signed, { commitment: 'confirmed' });
     expect((await rpc.getBalance(to).send()).value).toBe(2_000_000n);
     expect((await fetchNonce(rpc, nonceAccountAddress)).data.blockhash).not.toBe(data.blockhash);
