@@ -13,7 +13,7 @@ import { InternalError, InvalidParamsError, SignatureVerificationError, Transact
 import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
-import { advancedNonce, advancedNonceState, durableNonceOf, nonceHolds } from './nonce.ts';
+import { advancedNonce, durableNonceOf, nonceHolds, nonceSetTo, storedNonce, SYSTEM_PROGRAM } from './nonce.ts';
 import { readMint, readTokenBalance, tokenKind, type UiTokenAmount, uiTokenAmount } from './token.ts';
 import { namedError, type TransactionErrorInfo, type TransactionErrorJson, transactionError } from './tx-errors.ts';
 import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.ts';
@@ -454,6 +454,24 @@ export class Chain {
     return durableNonceOf(this.engine.svm.latestBlockhash());
   }
 
+  /**
+   * Sets every durable nonce a transaction stored — and, after a failed durable-nonce transaction,
+   * the nonce it used (index `used`; LiteSVM leaves that one) — to the working block's nonce.
+   * LiteSVM derives a stored nonce from the transaction's own blockhash, so each nonce would follow
+   * from the one before, predictable and free of any block; a validator derives it from the bank's
+   * blockhash, which the SVM's blockhash stands for here (moved on per block, see `seal`).
+   */
+  private settleNonces(keys: string[], writable: boolean[], pre: (AccountState | null)[], used: number): void {
+    const next = this.nextDurableNonce();
+    for (let i = 0; i < keys.length; i++) {
+      if (!writable[i]) continue;
+      const a = this.engine.getAccount(keys[i]!);
+      const stored = a ? storedNonce(a) : null;
+      if (stored === null || stored === next) continue;
+      if (i === used || stored !== (pre[i] ? storedNonce(pre[i]!) : null)) this.engine.setAccount(keys[i]!, nonceSetTo(a!, next));
+    }
+  }
+
   /** Resolves a message's keys: static, then loaded writable, then loaded readonly. */
   private accountKeys(tx: WireTransaction): { keys: string[]; loaded: { writable: string[]; readonly: string[] } } | null {
     const loaded = { writable: [] as string[], readonly: [] as string[] };
@@ -554,12 +572,10 @@ export class Chain {
         for (const i of nonce ? [0, nonce.index] : [0]) if (pre[i]) this.engine.setAccount(keys[i]!, pre[i]!);
         return { kind: 'rejected', error: simulationFailure(err, meta.logs(), Number(meta.computeUnitsConsumed())) };
       }
-      // A failed durable-nonce transaction still uses its nonce up (the SVM leaves it).
-      const nonce = p.nonce ? advancedNonce(tx) : null;
-      if (nonce) this.engine.setAccount(nonce.account, advancedNonceState(this.engine.getAccount(nonce.account)!, this.nextDurableNonce()));
     } else {
       meta = result as TransactionMetadata;
     }
+    if (keys.includes(SYSTEM_PROGRAM)) this.settleNonces(keys, writable, pre, err && p.nonce ? advancedNonce(tx)!.index : -1);
     const post = keys.map((k, i) => {
       if (!writable[i]) return pre[i]!;
       const a = this.engine.getAccount(k);

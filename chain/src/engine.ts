@@ -169,9 +169,8 @@ export class Engine {
   }
 
   /**
-   * Moves the SVM's own blockhash on, once per block: durable nonces are derived from it (an
-   * advance in the same block as the nonce was set fails, as on a validator). The chain's
-   * blockhashes are its own; this one only feeds nonces.
+   * Moves the SVM's own blockhash on, once per block. The chain's blockhashes are its own; this
+   * one only feeds durable nonces, which the chain derives from it (see `Chain.settleNonces`).
    */
   nextBlockhash(): void {
     this.svm.expireBlockhash();

@@ -8,21 +8,31 @@ import { fromBase58, toBase58 } from './base58.ts';
 import type { AccountState } from './engine.ts';
 import { isWritableIndex, type WireTransaction } from './wire.ts';
 
-const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+/** The System Program's id. */
+export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 /** `SystemInstruction::AdvanceNonceAccount` (a u32 tag). */
 const ADVANCE_NONCE = 4;
-/** A nonce account's data: version u32, state u32 (1 = initialized), authority, durable nonce, fee calculator. */
+/** A nonce account's data: version u32 (1 = current), state u32 (1 = initialized), authority, durable nonce, fee calculator. */
 const NONCE_ACCOUNT_SIZE = 80;
+const CURRENT = 1;
 const INITIALIZED = 1;
 
 /** The nonce account a transaction's first instruction advances, or null when it does not start with an advance. */
 export function advancedNonce(tx: WireTransaction): { account: string; index: number } | null {
   const ix = tx.instructions[0];
-  if (!ix || tx.staticKeys[ix.programIdIndex] !== SYSTEM_PROGRAM || ix.data.length !== 4) return null;
+  if (!ix || tx.staticKeys[ix.programIdIndex] !== SYSTEM_PROGRAM || ix.data.length < 4) return null;
   if (new DataView(ix.data.buffer, ix.data.byteOffset, 4).getUint32(0, true) !== ADVANCE_NONCE) return null;
   const index = ix.accounts[0];
   if (index === undefined || index >= tx.staticKeys.length) return null;
   return { account: tx.staticKeys[index]!, index };
+}
+
+/** The durable nonce an account holds: a system-owned, current-version, initialized nonce account's; else null. */
+export function storedNonce(a: AccountState): string | null {
+  if (a.owner !== SYSTEM_PROGRAM || a.data.length < NONCE_ACCOUNT_SIZE) return null;
+  const view = new DataView(a.data.buffer, a.data.byteOffset, 8);
+  if (view.getUint32(0, true) !== CURRENT || view.getUint32(4, true) !== INITIALIZED) return null;
+  return toBase58(a.data.subarray(40, 72));
 }
 
 /**
@@ -62,20 +72,14 @@ export function nonceHolds(tx: WireTransaction, account: (address: string) => Ac
   const nonce = advancedNonce(tx);
   if (!nonce || tx.recentBlockhash === next || !isWritableIndex(tx, nonce.index)) return false;
   const a = account(nonce.account);
-  if (!a || a.owner !== SYSTEM_PROGRAM || a.data.length !== NONCE_ACCOUNT_SIZE) return false;
-  const data = a.data;
-  if (new DataView(data.buffer, data.byteOffset, 8).getUint32(4, true) !== INITIALIZED) return false;
-  if (toBase58(data.subarray(40, 72)) !== tx.recentBlockhash) return false;
-  const authority = toBase58(data.subarray(8, 40));
+  if (!a || storedNonce(a) !== tx.recentBlockhash) return false;
+  const authority = toBase58(a.data.subarray(8, 40));
   const signers = tx.header.numRequiredSignatures;
   return tx.instructions[0]!.accounts.some((i) => i < signers && tx.staticKeys[i] === authority);
 }
 
-/**
- * A nonce account advanced to `next`: what a validator stores for a durable-nonce transaction that
- * failed (it pays its fee and uses its nonce up, like any failed transaction its blockhash).
- */
-export function advancedNonceState(a: AccountState, next: string): AccountState {
+/** A nonce account holding the durable nonce `next`. */
+export function nonceSetTo(a: AccountState, next: string): AccountState {
   const data = Uint8Array.from(a.data);
   data.set(fromBase58(next), 40);
   return { lamports: a.lamports, data, owner: a.owner, executable: a.executable, rentEpoch: a.rentEpoch };

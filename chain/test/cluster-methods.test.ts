@@ -64,6 +64,7 @@ describe('cluster methods', () => {
     expect(samples[0]!.slot).toBeGreaterThanOrEqual(samples[1]!.slot);
     expect(samples[0]!.numTransactions + samples[1]!.numTransactions).toBe(count);
     expect(samples[1]!.numSlots).toBeGreaterThan(0);
+    expect(samples[0]!.numSlots + samples[1]!.numSlots).toBe(samples[0]!.slot); // every slot since genesis (slot 0)
     const raw = (await chain.rpc('getRecentPerformanceSamples', [2])).result as { numTransactions: number; numNonVoteTransactions: number }[];
     expect(raw.map((s) => s.numNonVoteTransactions)).toEqual(raw.map((s) => s.numTransactions)); // no votes here
     expect(await c.getRecentPerformanceSamples(1)).toEqual(samples.slice(0, 1));
@@ -76,6 +77,7 @@ describe('cluster methods', () => {
     expect((await chain.rpc('getBlockProduction', [{ range: { firstSlot: 5, lastSlot: 2 } }])).error).toEqual({ code: -32602, message: 'lastSlot, 2, cannot be less than firstSlot, 5' });
     expect((await chain.rpc('getBlockProduction', [{ range: { firstSlot: 0, lastSlot: 10 ** 9 } }])).error.code).toBe(-32602);
     expect((await chain.rpc('getBlockProduction', [{ identity: 'not-a-key' }])).error.code).toBe(-32602);
+    expect((await chain.rpc('getBlockProduction', [{ range: { lastSlot: 2 } }])).error).toEqual({ code: -32602, message: 'Invalid params: missing field `firstSlot`' });
     expect((await chain.rpc('getVoteAccounts', [{ votePubkey: 'xyz' }])).error.code).toBe(-32602);
   });
 });

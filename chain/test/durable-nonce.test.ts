@@ -31,6 +31,11 @@ import {
   signTransactionMessageWithSigners,
 } from '@solana/kit';
 import { fetchNonce, getTransferSolInstruction } from '@solana-program/system';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fromBase58, toBase58 } from '../src/base58.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChain, type TestChain } from './helpers.ts';
 
@@ -89,6 +94,15 @@ describe('durable nonce transactions', () => {
       await expect(chain.connection.sendRawTransaction(onNonce(chain, account, value, transfer(chain, to, 1_000_000 + 7)))).rejects.toThrow(/Transaction simulation failed: Blockhash not found/);
       expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before);
     }
+  });
+
+  it('the next nonce comes from the block, not from the nonce before (it cannot be computed ahead and pre-signed)', async () => {
+    const account = await nonceAccount(chain);
+    const n0 = await nonceOf(chain, account);
+    await sendOnNonce(chain, account, n0, onNonce(chain, account, n0, transfer(chain, Keypair.generate().publicKey, 1_000_000 + 1)));
+    const n1 = await nonceOf(chain, account);
+    // LiteSVM alone would store sha256("DURABLE_NONCE" ‖ the transaction's blockhash), i.e. of n0.
+    expect(n1).not.toBe(toBase58(createHash('sha256').update('DURABLE_NONCE').update(fromBase58(n0)).digest()));
   });
 
   it('a used nonce sent without preflight is dropped: it never lands and costs nothing', async () => {
@@ -199,6 +213,34 @@ describe('durable nonces with @solana/kit', () => {
 });
 
 describe('durable nonces across a restart', () => {
+  it('a crash image (journal past its snapshot) replays the SVM blockhash nonces derive from', async () => {
+    // No timer blocks: only transactions make blocks, so the running chain stands still while it is copied.
+    const first = await startChain({ persist: true, slotMs: 600_000 });
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'spicetime-nonce-crash-'));
+    let second: TestChain | null = null;
+    try {
+      const account = await nonceAccount(first);
+      for (let i = 0; i < 3; i++) {
+        const value = await nonceOf(first, account);
+        await sendOnNonce(first, account, value, onNonce(first, account, value, transfer(first, Keypair.generate().publicKey, 1_000_000 + 20 + i)));
+      }
+      // What is on disk now, as a kill -9 would leave it (every confirmed block is fsynced).
+      cpSync(first.dir, copy, { recursive: true });
+      second = await startChain({ persist: true, dir: copy, slotMs: 600_000 });
+      expect(second.server.fresh).toBe(false);
+      expect(second.server.chain.engine.svm.latestBlockhash()).toBe(first.server.chain.engine.svm.latestBlockhash());
+      const held = await nonceOf(second, account);
+      expect(held).toBe(await nonceOf(first, account));
+      await sendOnNonce(second, account, held, onNonce(second, account, held, transfer(second, Keypair.generate().publicKey, 1_000_000 + 30)));
+      expect(await nonceOf(second, account)).not.toBe(held);
+    } finally {
+      await second?.close();
+      await first.dispose();
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+
   it('the nonce stored before a restart is the one that works after it; the used one stays refused', async () => {
     const first = await startChain({ persist: true });
     let second: TestChain | null = null;

@@ -26,13 +26,11 @@ function performanceSamples(chain: Chain, limit: number): { slot: number; numTra
   for (let k = complete - 1; k >= 0 && out.length < limit; k--) {
     const start = genesisTime + k * SAMPLE_SECS;
     while (i >= 0 && blocks.get(slots[i]!)!.blockTime >= start + SAMPLE_SECS) i--;
-    let numSlots = 0;
     let numTransactions = 0;
     const slot = i >= 0 ? slots[i]! : 0;
-    for (; i >= 0 && blocks.get(slots[i]!)!.blockTime >= start; i--) {
-      numSlots++;
-      numTransactions += blocks.get(slots[i]!)!.signatures.length;
-    }
+    for (; i >= 0 && blocks.get(slots[i]!)!.blockTime >= start; i--) numTransactions += blocks.get(slots[i]!)!.signatures.length;
+    // Slots that passed in the sample (skipped ones too), as a validator's sampler counts them.
+    const numSlots = slot - (i >= 0 ? slots[i]! : 0);
     out.push({ slot, numTransactions, numNonVoteTransactions: numTransactions, numSlots, samplePeriodSecs: SAMPLE_SECS });
   }
   return out;
@@ -56,6 +54,7 @@ export const leaderMethods: Record<string, RpcMethod> = {
       tpuForwards: null,
       tpuForwardsQuic: null,
       tpuVote: null,
+      tvu: null,
       serveRepair: null,
       rpc: null,
       pubsub: null,
@@ -71,9 +70,12 @@ export const leaderMethods: Record<string, RpcMethod> = {
   },
   getBlockProduction: ([c], chain) => {
     const cfg = config(c);
+    if (cfg.range !== undefined && (typeof cfg.range !== 'object' || cfg.range === null || (cfg.range as { firstSlot?: unknown }).firstSlot === undefined)) {
+      throw new InvalidParamsError('Invalid params: missing field `firstSlot`');
+    }
     const range = (cfg.range ?? {}) as { firstSlot?: unknown; lastSlot?: unknown };
     const lastSlot = range.lastSlot === undefined ? chain.latest.slot : uint(range.lastSlot, 'lastSlot');
-    // By default the current epoch so far, as a validator answers.
+    // Without a range: the current epoch so far, as a validator answers.
     const firstSlot = range.firstSlot === undefined ? chain.latest.slot - Number(chain.epochInfo().slotIndex) : uint(range.firstSlot, 'firstSlot');
     if (lastSlot < firstSlot) throw new InvalidParamsError(`lastSlot, ${lastSlot}, cannot be less than firstSlot, ${firstSlot}`);
     if (lastSlot > chain.latest.slot) throw new InvalidParamsError(`lastSlot, ${lastSlot}, cannot be greater than current slot, ${chain.latest.slot}`);
