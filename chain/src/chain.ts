@@ -14,6 +14,7 @@ import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
 import { advancedNonce, durableNonceOf, nonceHolds, nonceSetTo, storedNonce, SYSTEM_PROGRAM } from './nonce.ts';
+import { SlotHashes } from './slot-hashes.ts';
 import { readMint, readTokenBalance, tokenKind, type UiTokenAmount, uiTokenAmount } from './token.ts';
 import { namedError, type TransactionErrorInfo, type TransactionErrorJson, transactionError } from './tx-errors.ts';
 import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.ts';
@@ -122,6 +123,7 @@ export function simulationFailure(err: TransactionErrorInfo, logs: string[], uni
 export class Chain {
   readonly history = new History();
   private readonly recentBlockhashes = new Map<string, { height: number; time: number }>();
+  private readonly slotHashes = new SlotHashes();
   private readonly decimals = new Map<string, number>();
   private readonly tokenEntries = new WeakMap<AccountState, { mint: string; owner: string; programId: string; uiTokenAmount: UiTokenAmount } | null>();
   private readonly queue: Pending[] = [];
@@ -347,6 +349,7 @@ export class Chain {
     };
     this.tip = block;
     this.recentBlockhashes.set(block.blockhash, { height: block.blockHeight, time: Date.now() });
+    this.slotHashes.add(block.slot, block.blockhash);
     if (this.recentBlockhashes.size > 2 * MAX_PROCESSING_AGE + 50) {
       const cutoff = Date.now() - MAX_PROCESSING_AGE * this.options.slotMs;
       for (const [h, v] of this.recentBlockhashes) {
@@ -552,8 +555,9 @@ export class Chain {
     const { tx } = p;
     if (p.nonce && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('BlockhashNotFound'), []) } : { kind: 'dropped' };
     const resolved = this.accountKeys(tx);
-    if (!resolved) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('AddressLookupTableNotFound'), []) } : { kind: 'dropped' };
+    if (!resolved) return p.preflight ? { kind: 'rejected', error: tableNotFound() } : { kind: 'dropped' };
     const { keys, loaded } = resolved;
+    this.slotHashes.writeFor(keys, this.engine);
     const writable = keys.map((_, i) => isWritableIndex(tx, i));
     const pre = keys.map((k) => this.engine.getAccount(k));
     const result = this.engine.send(tx.bytes, tx.version, keys.filter((_, i) => writable[i]));
@@ -759,7 +763,8 @@ export class Chain {
     const pre = keys.map((k) => this.engine.getAccount(k));
     const base = { keys, fee: messageFee(tx), preBalances: pre.map((a) => Number(a?.lamports ?? 0n)) };
     const empty = { logs: [], unitsConsumed: 0, returnData: null, innerInstructions: [], post: new Map(), postBalances: base.preBalances, ...base };
-    if (!resolved) return { err: namedError('AddressLookupTableNotFound').json, ...empty };
+    if (!resolved) throw tableNotFound();
+    this.slotHashes.writeFor(keys, this.engine);
     if (!opts.replaceRecentBlockhash && !this.isBlockhashValid(tx.recentBlockhash) && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) {
       return { err: namedError('BlockhashNotFound').json, ...empty };
     }
@@ -791,6 +796,11 @@ export class Chain {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new InvalidParamsError('invalid base64 encoding: InvalidByte');
     return Buffer.from(text, 'base64');
   }
+}
+
+/** A transaction naming a lookup table that does not exist, refused as a validator's RPC refuses it. */
+function tableNotFound(): InvalidParamsError {
+  return new InvalidParamsError(`invalid transaction: ${namedError('AddressLookupTableNotFound').message}`);
 }
 
 /** The error a client gets once the journal failed: its transaction may or may not have landed. */

@@ -3,8 +3,7 @@ import { compress, init as initZstd } from '@bokuweb/zstd-wasm';
 import { toBase58 } from './base58.ts';
 import type { AccountState } from './engine.ts';
 import { InvalidParamsError, InvalidRequestError } from './errors.ts';
-import { parseNonceAccountJson } from './nonce.ts';
-import { parseTokenAccountJson } from './token.ts';
+import { parseAccountJson } from './account-json.ts';
 
 /** The account encodings. */
 export const ACCOUNT_ENCODINGS = ['binary', 'base58', 'base64', 'base64+zstd', 'jsonParsed'] as const;
@@ -33,10 +32,10 @@ export function dataSlice(v: unknown): DataSlice | null {
 
 const U64_MAX = 2n ** 64n - 1n;
 
-/** Account data in an encoding (`jsonParsed`: token accounts, mints and nonces; base64 for anything else). */
+/** Account data in an encoding (`jsonParsed`: what `account-json.ts` parses; base64 for anything else). */
 export function encodeData(a: AccountState, enc: AccountEncoding, slice: DataSlice | null, decimalsOf: (mint: string) => number | null): unknown {
   if (enc === 'jsonParsed') {
-    const parsed = parseTokenAccountJson(a.owner, a.data, decimalsOf) ?? parseNonceAccountJson(a.owner, a.data);
+    const parsed = parseAccountJson(a.owner, a.data, decimalsOf);
     if (parsed) return parsed;
     enc = 'base64';
   }

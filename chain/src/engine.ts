@@ -35,6 +35,7 @@ interface RawSvm {
   simulateVersionedTransaction(bytes: Uint8Array): RawSimulated | FailedTransactionMetadata;
   setSigverify(on: boolean): void;
   getBalance(pubkey: Uint8Array): bigint | null;
+  setSlotHashes(hashes: { slot: bigint; hash: string }[]): void;
 }
 
 
@@ -174,6 +175,11 @@ export class Engine {
    */
   nextBlockhash(): void {
     this.svm.expireBlockhash();
+  }
+
+  /** Sets the SlotHashes sysvar (newest first). */
+  setSlotHashes(entries: { slot: bigint; hash: string }[]): void {
+    this.raw.setSlotHashes(entries);
   }
 
   /** Sets the Clock sysvar. */

@@ -43,6 +43,24 @@ describe('genesis', () => {
     expect(programs.economy).toBe(PROGRAM_IDS.economy.toBase58());
   });
 
+  it('getParsedAccountInfo shows a program and its program data as a validator parses them', async () => {
+    for (const id of Object.values(anchorPrograms())) {
+      const program = await chain.connection.getParsedAccountInfo(new PublicKey(id));
+      const programData = ((await chain.connection.getAccountInfo(new PublicKey(id)))!.data as Buffer).subarray(4, 36);
+      expect(program.value?.data).toEqual({ program: 'bpf-upgradeable-loader', parsed: { type: 'program', info: { programData: new PublicKey(programData).toBase58() } }, space: 36 });
+      const raw = (await chain.connection.getAccountInfo(new PublicKey(programData)))!;
+      const parsed = (await chain.connection.getParsedAccountInfo(new PublicKey(programData))).value!.data as { program: string; parsed: { type: string; info: { slot: number; authority: string; data: [string, string] } }; space: number };
+      expect(parsed.program).toBe('bpf-upgradeable-loader');
+      expect(parsed.space).toBe(raw.data.length);
+      expect(parsed.parsed.type).toBe('programData');
+      expect(parsed.parsed.info.slot).toBe(Number(raw.data.readBigUInt64LE(4)));
+      expect(parsed.parsed.info.authority).toBe(chain.wallet.publicKey.toBase58());
+      // The ELF after the 45-byte metadata, base64.
+      expect(parsed.parsed.info.data[1]).toBe('base64');
+      expect(Buffer.from(parsed.parsed.info.data[0], 'base64').equals(raw.data.subarray(45))).toBe(true);
+    }
+  });
+
   it('creates $UBC and $COMPUTE as Token-2022 mints with the configured metadata, supply and authority', async () => {
     const config = readGenesisConfig();
     for (const m of config.mints) {
