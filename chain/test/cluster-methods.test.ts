@@ -32,6 +32,17 @@ describe('cluster methods', () => {
     expect((await chain.rpc('getMaxShredInsertSlot')).result).toBeGreaterThanOrEqual(await c.getSlot());
   });
 
+  it('getLeaderSchedule gives the identity every slot of the epoch; null past the next epoch', async () => {
+    const c = chain.connection;
+    const epoch = await c.getEpochInfo();
+    const schedule = await c.getLeaderSchedule();
+    expect(Object.keys(schedule)).toEqual([identity]);
+    expect(schedule[identity]).toEqual(Array.from({ length: epoch.slotsInEpoch }, (_, i) => i));
+    expect(await chain.rpc('getLeaderSchedule', [null, { identity: Keypair.generate().publicKey.toBase58() }])).toMatchObject({ result: {} });
+    expect((await chain.rpc('getLeaderSchedule', [10 ** 12])).result).toBeNull();
+    expect((await chain.rpc('getLeaderSchedule', [{ identity: identity }])).result[identity]).toHaveLength(epoch.slotsInEpoch);
+  });
+
   it('getBlockProduction counts the identity’s leader slots and the blocks made in a range', async () => {
     const c = chain.connection;
     const slot = await c.getSlot();

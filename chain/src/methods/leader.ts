@@ -3,6 +3,7 @@
  * wallet, as `getIdentity` says) leads every slot, has no vote account and is the only node.
  */
 import type { Chain } from '../chain.ts';
+import { epochOf } from '../epoch.ts';
 import { InvalidParamsError } from '../errors.ts';
 import { config, pubkey, uint } from '../params.ts';
 import { FEATURE_SET, type RpcMethod, SOLANA_CORE_VERSION, withContext } from './types.ts';
@@ -88,6 +89,20 @@ export const leaderMethods: Record<string, RpcMethod> = {
     const n = limit === undefined || limit === null ? MAX_PERFORMANCE_SAMPLES : uint(limit, 'limit');
     if (n > MAX_PERFORMANCE_SAMPLES) throw new InvalidParamsError(`Invalid limit; max ${MAX_PERFORMANCE_SAMPLES}`);
     return performanceSamples(chain, n);
+  },
+  /**
+   * `[slot?, { identity? }]`: the leader schedule of the epoch holding `slot` (default: the
+   * current slot) — every slot index is the identity's — or null past the next epoch, as a validator.
+   */
+  getLeaderSchedule: ([s, c], chain) => {
+    const cfg = typeof s === 'object' && s !== null ? config(s) : config(c);
+    const slot = typeof s === 'number' ? uint(s, 'slot') : chain.latest.slot;
+    const schedule = chain.engine.svm.getEpochSchedule();
+    const { epoch, slotsInEpoch } = epochOf(schedule, BigInt(slot));
+    if (epoch > chain.epochInfo().epoch + 1n) return null;
+    const identity = cfg.identity === undefined ? chain.genesis.wallet : pubkey(cfg.identity, 'identity');
+    if (identity !== chain.genesis.wallet) return {};
+    return { [identity]: Array.from({ length: Number(slotsInEpoch) }, (_, i) => i) };
   },
   getMaxRetransmitSlot: (_p, chain) => chain.latest.slot,
   getMaxShredInsertSlot: (_p, chain) => chain.latest.slot,
