@@ -2,9 +2,13 @@
 import { type Chain, MAX_PROCESSING_AGE } from '../chain.ts';
 import { InvalidParamsError } from '../errors.ts';
 import { messageFee } from '../fees.ts';
-import { config, str, uint } from '../params.ts';
+import { config, pubkey, str, uint } from '../params.ts';
+import { recentPrioritizationFees } from '../priority-fees.ts';
 import { parseMessage, WireFormatError } from '../wire.ts';
 import { FEATURE_SET, SOLANA_CORE_VERSION, type RpcMethod, withContext } from './types.ts';
+
+/** A validator's cap on `getRecentPrioritizationFees` accounts. */
+const MAX_FEE_ACCOUNTS = 128;
 
 const blockhashValue = (chain: Chain): { blockhash: string; lastValidBlockHeight: number } => ({
   blockhash: chain.latest.blockhash,
@@ -57,7 +61,12 @@ export const clusterMethods: Record<string, RpcMethod> = {
   },
   getMinimumBalanceForRentExemption: ([n, c], chain) => (config(c), chain.engine.rentExempt(uint(n ?? 0, 'data length'))),
   getFirstAvailableBlock: () => 0,
-  getRecentPrioritizationFees: () => [],
+  getRecentPrioritizationFees: ([ks], chain) => {
+    if (ks !== undefined && ks !== null && !Array.isArray(ks)) throw new InvalidParamsError('Invalid params: expected an array of public keys');
+    const keys = ((ks as unknown[] | null | undefined) ?? []).map((k) => pubkey(k));
+    if (keys.length > MAX_FEE_ACCOUNTS) throw new InvalidParamsError(`Too many inputs provided; max ${MAX_FEE_ACCOUNTS}`);
+    return recentPrioritizationFees(chain.history, keys);
+  },
   minimumLedgerSlot: () => 0,
   /** Warps the chain forward to a slot: `spicetime_warpToSlot [slot]`. Returns the new slot. */
   spicetime_warpToSlot: ([s], chain) => {
