@@ -111,6 +111,16 @@ export class UnsupportedTransactionVersionError extends RpcError {
   }
 }
 
+/** A request's `minContextSlot` is past the chain's latest slot (-32016). */
+export class MinContextSlotNotReachedError extends RpcError {
+  override readonly name = 'MinContextSlotNotReachedError';
+  readonly code = 'MIN_CONTEXT_SLOT_NOT_REACHED';
+  readonly rpcCode = -32016;
+  constructor(contextSlot: number) {
+    super('Minimum context slot has not been reached', { contextSlot });
+  }
+}
+
 /** A malformed genesis config, wallet file or command-line flag (not an RPC error). */
 export class ChainConfigError extends Error {
   override readonly name = 'ChainConfigError';

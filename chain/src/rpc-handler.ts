@@ -3,7 +3,7 @@
  * becomes a JSON-RPC error; nothing a client sends can throw out of {@link RpcHandler.handle}.
  */
 import type { Chain } from './chain.ts';
-import { InternalError, InvalidRequestError, MethodNotFoundError, ParseError, RpcError } from './errors.ts';
+import { InternalError, InvalidParamsError, InvalidRequestError, MethodNotFoundError, MinContextSlotNotReachedError, ParseError, RpcError } from './errors.ts';
 import { stringify } from './json.ts';
 import { accountMethods } from './methods/accounts.ts';
 import { blockMethods } from './methods/blocks.ts';
@@ -44,10 +44,26 @@ export class RpcHandler {
     const isNotification = !('id' in r);
     try {
       if (!Object.hasOwn(this.methods, r.method)) throw new MethodNotFoundError();
-      const result = await this.methods[r.method]!(paramList(r.params), this.chain);
+      const params = paramList(r.params);
+      this.checkMinContextSlot(params);
+      const result = await this.methods[r.method]!(params, this.chain);
       return isNotification ? null : { jsonrpc: '2.0', result, id };
     } catch (e) {
       return isNotification ? null : { jsonrpc: '2.0', error: errorObject(e), id };
+    }
+  }
+
+  /**
+   * A validator answers -32016 to any request whose configuration asks for a `minContextSlot` it
+   * has not reached; every method here answers at the latest block, so one check serves them all.
+   */
+  private checkMinContextSlot(params: unknown[]): void {
+    for (const p of params) {
+      if (!p || typeof p !== 'object' || Array.isArray(p) || !('minContextSlot' in p)) continue;
+      const min = (p as { minContextSlot: unknown }).minContextSlot;
+      if (min === undefined || min === null) continue;
+      if (typeof min !== 'number' || !Number.isSafeInteger(min) || min < 0) throw new InvalidParamsError('Invalid params: minContextSlot must be a non-negative integer');
+      if (min > this.chain.latest.slot) throw new MinContextSlotNotReachedError(this.chain.latest.slot);
     }
   }
 

@@ -1,7 +1,7 @@
 /** Bad input: JSON-RPC errors with a validator's codes, refused bodies, and a server that keeps serving. */
 import { Keypair, SystemProgram, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockNotAvailableError, ChainConfigError, InvalidParamsError, InvalidRequestError, MethodNotFoundError, ParseError, SignatureVerificationError, TransactionSimulationError } from '../src/errors.ts';
+import { BlockNotAvailableError, ChainConfigError, InvalidParamsError, InvalidRequestError, MethodNotFoundError, MinContextSlotNotReachedError, ParseError, SignatureVerificationError, TransactionSimulationError } from '../src/errors.ts';
 import { toBase58 } from '../src/base58.ts';
 import { parseArgs } from '../src/cli.ts';
 import { startChain, type TestChain } from './helpers.ts';
@@ -68,6 +68,26 @@ describe('JSON-RPC envelope', () => {
       expect(res.error?.code, `${method} ${JSON.stringify(params).slice(0, 60)}`).toBe(-32602);
       expect(res.error.message.length).toBeGreaterThan(5);
     }
+  });
+
+  it('a minContextSlot past the latest slot → -32016 with the context slot; a reached one answers normally', async () => {
+    const slot = (await chain.rpc('getSlot')).result as number;
+    const key = Keypair.generate().publicKey.toBase58();
+    for (const [method, params] of [
+      ['getBalance', [key, { minContextSlot: slot + 10_000 }]],
+      ['getAccountInfo', [key, { minContextSlot: slot + 10_000 }]],
+      ['getSlot', [{ minContextSlot: slot + 10_000 }]],
+      ['getLatestBlockhash', [{ commitment: 'confirmed', minContextSlot: slot + 10_000 }]],
+    ] as [string, unknown[]][]) {
+      const res = await chain.rpc(method, params);
+      expect(res.error?.code, method).toBe(-32016);
+      expect(res.error.message).toBe('Minimum context slot has not been reached');
+      expect(res.error.data.contextSlot).toBeGreaterThanOrEqual(slot);
+    }
+    expect((await chain.rpc('getBalance', [key, { minContextSlot: slot }])).result.value).toBe(0);
+    expect((await chain.rpc('getBalance', [key, { minContextSlot: 'soon' }])).error.code).toBe(-32602);
+    // web3.js surfaces it as an error, as against a validator.
+    await expect(chain.connection.getBalance(Keypair.generate().publicKey, { minContextSlot: slot + 10_000 })).rejects.toThrow(/Minimum context slot has not been reached/);
   });
 
   it('oversized bodies are refused with 413 and the server keeps serving', async () => {
@@ -142,7 +162,7 @@ describe('invalid and failing transactions', () => {
 
 describe('error classes', () => {
   it('have stable names and codes', () => {
-    const all = [new ParseError(), new InvalidRequestError(), new MethodNotFoundError(), new InvalidParamsError('x'), new TransactionSimulationError('x'), new SignatureVerificationError(), new BlockNotAvailableError(1)];
+    const all = [new ParseError(), new InvalidRequestError(), new MethodNotFoundError(), new InvalidParamsError('x'), new TransactionSimulationError('x'), new SignatureVerificationError(), new BlockNotAvailableError(1), new MinContextSlotNotReachedError(1)];
     expect(all.map((e) => [e.name, e.code, e.rpcCode])).toEqual([
       ['ParseError', 'PARSE_ERROR', -32700],
       ['InvalidRequestError', 'INVALID_REQUEST', -32600],
@@ -151,6 +171,7 @@ describe('error classes', () => {
       ['TransactionSimulationError', 'TRANSACTION_SIMULATION_FAILED', -32002],
       ['SignatureVerificationError', 'SIGNATURE_VERIFICATION_FAILED', -32003],
       ['BlockNotAvailableError', 'BLOCK_NOT_AVAILABLE', -32004],
+      ['MinContextSlotNotReachedError', 'MIN_CONTEXT_SLOT_NOT_REACHED', -32016],
     ]);
     const e = (() => {
       try {
