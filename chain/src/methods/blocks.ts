@@ -36,7 +36,7 @@ export const blockMethods: Record<string, RpcMethod> = {
     else if (details !== 'none') {
       out.transactions = block.signatures.map((sig) => {
         const rec = chain.history.txs.get(sig)!;
-        const full = encodeTransaction(rec, details === 'accounts' ? 'jsonParsed' : enc, max, chain.decimalsOf);
+        const full = encodeTransaction(rec, details === 'accounts' ? 'jsonParsed' : enc, max);
         if (details === 'accounts') {
           const tx = full.transaction as { message: { accountKeys: unknown }; signatures: string[] };
           const meta = rec.meta;

@@ -132,7 +132,7 @@ export const transactionMethods: Record<string, RpcMethod> = {
     const max = cfg.maxSupportedTransactionVersion === undefined ? undefined : uint(cfg.maxSupportedTransactionVersion, 'maxSupportedTransactionVersion');
     const rec = chain.history.txs.get(sig);
     if (!rec) return null;
-    return { blockTime: rec.blockTime, slot: rec.slot, ...encodeTransaction(rec, enc, max, chain.decimalsOf) };
+    return { blockTime: rec.blockTime, slot: rec.slot, ...encodeTransaction(rec, enc, max) };
   },
   getSignaturesForAddress: ([k, c], chain) => {
     const key = pubkey(k);
