@@ -4,17 +4,15 @@
  * address lookup tables (here). Anything else is null: the caller answers base64, as a validator.
  */
 import { toBase58 } from './base58.ts';
+import { LOOKUP_TABLE_PROGRAM, readLookupTable } from './lookup-table.ts';
 import { parseNonceAccountJson } from './nonce.ts';
 import { parseTokenAccountJson } from './token.ts';
 
 const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
-const LOOKUP_TABLE_PROGRAM = 'AddressLookupTab1e1111111111111111111111111';
 /** UpgradeableLoaderState's fixed metadata sizes (a pubkey less when the authority is None, as agave slices). */
 const BUFFER_METADATA = 37;
 const PROGRAM_DATA_METADATA = 45;
 const PUBKEY = 32;
-/** An address lookup table's metadata: state u32, deactivation slot, last extended slot, start index, Option<authority>, padding. */
-const LOOKUP_TABLE_META = 56;
 
 /** An `Option<Pubkey>` at `at` (a u8 tag, then the key when 1), or undefined when the bytes are not one. */
 function optionalKey(data: Uint8Array, at: number): string | null | undefined {
@@ -54,22 +52,17 @@ export function parseLoaderAccountJson(owner: string, data: Uint8Array): unknown
 
 /** An address lookup table (its addresses, slots as strings, authority while it has one), or null. */
 export function parseLookupTableJson(owner: string, data: Uint8Array): unknown | null {
-  if (owner !== LOOKUP_TABLE_PROGRAM || data.length < 4) return null;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (owner !== LOOKUP_TABLE_PROGRAM) return null;
+  const t = readLookupTable(data);
+  if (!t) return null;
   const wrap = (parsed: unknown) => ({ program: 'address-lookup-table', parsed, space: data.length });
-  const state = view.getUint32(0, true);
-  if (state === 0) return wrap({ type: 'uninitialized' });
-  if (state !== 1 || data.length < LOOKUP_TABLE_META || (data.length - LOOKUP_TABLE_META) % PUBKEY !== 0) return null;
-  const authority = optionalKey(data, 21);
-  if (authority === undefined) return null;
-  const addresses: string[] = [];
-  for (let o = LOOKUP_TABLE_META; o < data.length; o += PUBKEY) addresses.push(toBase58(data.subarray(o, o + PUBKEY)));
+  if (t.kind === 'uninitialized') return wrap({ type: 'uninitialized' });
   const info = {
-    deactivationSlot: view.getBigUint64(4, true).toString(),
-    lastExtendedSlot: view.getBigUint64(12, true).toString(),
-    lastExtendedSlotStartIndex: data[20]!,
-    ...(authority ? { authority } : {}),
-    addresses,
+    deactivationSlot: t.deactivationSlot.toString(),
+    lastExtendedSlot: t.lastExtendedSlot.toString(),
+    lastExtendedSlotStartIndex: t.lastExtendedSlotStartIndex,
+    ...(t.authority ? { authority: t.authority } : {}),
+    addresses: t.addresses,
   };
   return wrap({ type: 'lookupTable', info });
 }

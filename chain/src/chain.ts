@@ -14,7 +14,8 @@ import { messageFee } from './fees.ts';
 import { type Block, History, type MetaJson, type TxRecord } from './history.ts';
 import { Journal, type JournalLine, readSnapshot, writeSnapshot } from './journal.ts';
 import { advancedNonce, durableNonceOf, nonceHolds, nonceSetTo, storedNonce, SYSTEM_PROGRAM } from './nonce.ts';
-import { SlotHashes } from './slot-hashes.ts';
+import { lookedUp, usableAddresses } from './lookup-table.ts';
+import { SLOT_HASHES_SYSVAR, SlotHashes } from './slot-hashes.ts';
 import { readMint, readTokenBalance, tokenKind, type UiTokenAmount, uiTokenAmount } from './token.ts';
 import { namedError, type TransactionErrorInfo, type TransactionErrorJson, transactionError } from './tx-errors.ts';
 import { isWritableIndex, parseTransaction, type WireTransaction } from './wire.ts';
@@ -100,10 +101,7 @@ interface Unpublished {
 
 type Outcome = { kind: 'committed'; rec: TxRecord } | { kind: 'rejected'; error: Error } | { kind: 'dropped' };
 
-const ALT_PROGRAM = 'AddressLookupTab1e1111111111111111111111111';
-const LOOKUP_TABLE_META_SIZE = 56;
 const now = (): number => Math.floor(Date.now() / 1000);
-const toLoaded = (s: string): string => s;
 
 /** A failed preflight as a validator reports it. */
 export function simulationFailure(err: TransactionErrorInfo, logs: string[], unitsConsumed = 0): TransactionSimulationError {
@@ -435,6 +433,7 @@ export class Chain {
 
   /** An account, or null. */
   account(address: string): AccountState | null {
+    if (address === SLOT_HASHES_SYSVAR) this.slotHashes.writeFor([address], false, this.engine);
     const a = this.engine.getAccount(address);
     return a && (a.lamports > 0n || a.data.length > 0 || a.executable) ? a : null;
   }
@@ -475,21 +474,18 @@ export class Chain {
     }
   }
 
-  /** Resolves a message's keys: static, then loaded writable, then loaded readonly. */
-  private accountKeys(tx: WireTransaction): { keys: string[]; loaded: { writable: string[]; readonly: string[] } } | null {
+  /**
+   * Resolves a message's keys: static, then loaded writable, then loaded readonly. Throws a
+   * validator's invalid-transaction error (-32602) when a lookup fails (`lookup-table.ts`).
+   */
+  private accountKeys(tx: WireTransaction): { keys: string[]; loaded: { writable: string[]; readonly: string[] } } {
     const loaded = { writable: [] as string[], readonly: [] as string[] };
     for (const l of tx.lookups) {
-      const table = this.account(l.accountKey);
-      if (!table || table.owner !== ALT_PROGRAM) return null;
-      const addr = (i: number): string => {
-        const o = LOOKUP_TABLE_META_SIZE + i * 32;
-        if (o + 32 > table.data.length) throw new InvalidParamsError('invalid transaction: Transaction address table lookup uses an invalid index');
-        return toBase58(table.data.subarray(o, o + 32));
-      };
-      loaded.writable.push(...l.writableIndexes.map(addr));
-      loaded.readonly.push(...l.readonlyIndexes.map(addr));
+      const usable = usableAddresses(this.account(l.accountKey), this.working, (slot) => this.slotHashes.has(slot));
+      loaded.writable.push(...lookedUp(usable, l.writableIndexes));
+      loaded.readonly.push(...lookedUp(usable, l.readonlyIndexes));
     }
-    return { keys: [...tx.staticKeys, ...loaded.writable.map(toLoaded), ...loaded.readonly], loaded };
+    return { keys: [...tx.staticKeys, ...loaded.writable, ...loaded.readonly], loaded };
   }
 
   /**
@@ -554,10 +550,15 @@ export class Chain {
   private execute(p: Pending, written: Map<string, AccountState | null>): Outcome {
     const { tx } = p;
     if (p.nonce && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) return p.preflight ? { kind: 'rejected', error: simulationFailure(namedError('BlockhashNotFound'), []) } : { kind: 'dropped' };
-    const resolved = this.accountKeys(tx);
-    if (!resolved) return p.preflight ? { kind: 'rejected', error: tableNotFound() } : { kind: 'dropped' };
+    let resolved: ReturnType<Chain['accountKeys']>;
+    try {
+      resolved = this.accountKeys(tx);
+    } catch (e) {
+      // A table changed since `submit` checked it.
+      return p.preflight ? { kind: 'rejected', error: e as Error } : { kind: 'dropped' };
+    }
     const { keys, loaded } = resolved;
-    this.slotHashes.writeFor(keys, this.engine);
+    this.slotHashes.writeFor(keys, tx.lookups.length > 0, this.engine);
     const writable = keys.map((_, i) => isWritableIndex(tx, i));
     const pre = keys.map((k) => this.engine.getAccount(k));
     const result = this.engine.send(tx.bytes, tx.version, keys.filter((_, i) => writable[i]));
@@ -611,6 +612,14 @@ export class Chain {
     if (this.history.txs.has(tx.signature) || this.queued.has(tx.signature)) {
       if (preflight) return Promise.reject(simulationFailure(namedError('AlreadyProcessed'), []));
       return Promise.resolve(tx.signature);
+    }
+    if (tx.lookups.length) {
+      // A validator's RPC resolves the tables before it looks at skipPreflight.
+      try {
+        this.accountKeys(tx);
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
     }
     const nonce = !this.isBlockhashValid(tx.recentBlockhash);
     if (nonce && !advancedNonce(tx)) {
@@ -758,13 +767,11 @@ export class Chain {
   /** Executes a transaction without committing it (`simulateTransaction`). */
   simulate(bytes: Uint8Array, opts: { sigVerify: boolean; replaceRecentBlockhash: boolean }): SimulationResult {
     const tx = parseTransaction(bytes);
-    const resolved = this.accountKeys(tx);
-    const keys = resolved?.keys ?? tx.staticKeys;
+    const { keys } = this.accountKeys(tx);
     const pre = keys.map((k) => this.engine.getAccount(k));
     const base = { keys, fee: messageFee(tx), preBalances: pre.map((a) => Number(a?.lamports ?? 0n)) };
     const empty = { logs: [], unitsConsumed: 0, returnData: null, innerInstructions: [], post: new Map(), postBalances: base.preBalances, ...base };
-    if (!resolved) throw tableNotFound();
-    this.slotHashes.writeFor(keys, this.engine);
+    this.slotHashes.writeFor(keys, tx.lookups.length > 0, this.engine);
     if (!opts.replaceRecentBlockhash && !this.isBlockhashValid(tx.recentBlockhash) && !nonceHolds(tx, (k) => this.account(k), this.nextDurableNonce())) {
       return { err: namedError('BlockhashNotFound').json, ...empty };
     }
@@ -796,11 +803,6 @@ export class Chain {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new InvalidParamsError('invalid base64 encoding: InvalidByte');
     return Buffer.from(text, 'base64');
   }
-}
-
-/** A transaction naming a lookup table that does not exist, refused as a validator's RPC refuses it. */
-function tableNotFound(): InvalidParamsError {
-  return new InvalidParamsError(`invalid transaction: ${namedError('AddressLookupTableNotFound').message}`);
 }
 
 /** The error a client gets once the journal failed: its transaction may or may not have landed. */

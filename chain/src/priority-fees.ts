@@ -1,13 +1,15 @@
 /**
- * `getRecentPrioritizationFees` as a validator answers it: for each of the newest 150 blocks, the
- * lowest compute-unit price paid by a transaction in it (0 for a block without one), raised to the
- * lowest price paid by the transactions that write-lock each requested account, when higher.
+ * `getRecentPrioritizationFees` as a validator answers it: for each of the newest 150 blocks with
+ * transactions, the lowest compute-unit price paid by a transaction in it, raised to the lowest
+ * price paid by the transactions that write-lock each requested account, when higher. Prices are
+ * read from a record's wire bytes on first use (a first call after a heavy load parses up to 150
+ * blocks of transactions).
  */
 import { computeBudget } from './fees.ts';
 import type { History, TxRecord } from './history.ts';
 import { isWritableIndex, parseTransaction } from './wire.ts';
 
-/** Blocks the answer covers (agave's prioritization fee cache holds 150). */
+/** Blocks with transactions the answer covers (agave's prioritization fee cache holds 150). */
 const BLOCKS = 150;
 
 /** A committed transaction's unit price and write-locked accounts, read from its wire bytes once. */
@@ -22,17 +24,26 @@ function priceOf(rec: TxRecord): { price: bigint; writable: Set<string> } {
   return p;
 }
 
-/** The newest blocks' prioritization fees for `accounts` (none: the blocks' own lowest prices), oldest first. */
+/**
+ * The prioritization fees of the newest 150 blocks that hold transactions (a validator's cache
+ * skips empty blocks, so an idle chain answers []), for `accounts` (none: the blocks' own lowest
+ * prices), oldest first.
+ */
 export function recentPrioritizationFees(history: History, accounts: readonly string[]): { slot: number; prioritizationFee: number }[] {
-  return history.slots.slice(-BLOCKS).map((slot) => {
-    const txs = history.blocks.get(slot)!.signatures.map((s) => priceOf(history.txs.get(s)!));
-    let fee = txs.length ? txs.reduce((m, t) => (t.price < m ? t.price : m), txs[0]!.price) : 0n;
+  const out: { slot: number; prioritizationFee: number }[] = [];
+  for (let i = history.slots.length - 1; i >= 0 && out.length < BLOCKS; i--) {
+    const slot = history.slots[i]!;
+    const signatures = history.blocks.get(slot)!.signatures;
+    if (!signatures.length) continue;
+    const txs = signatures.map((s) => priceOf(history.txs.get(s)!));
+    let fee = txs.reduce((m, t) => (t.price < m ? t.price : m), txs[0]!.price);
     for (const a of accounts) {
       const locking = txs.filter((t) => t.writable.has(a));
       if (!locking.length) continue;
       const min = locking.reduce((m, t) => (t.price < m ? t.price : m), locking[0]!.price);
       if (min > fee) fee = min;
     }
-    return { slot, prioritizationFee: Number(fee) };
-  });
+    out.push({ slot, prioritizationFee: Number(fee) });
+  }
+  return out.reverse();
 }

@@ -113,7 +113,12 @@ describe('cluster methods', () => {
     expect(at(all, slotA)).toBe(slotA === slotB ? 50 : 1000);
     const forX = await c.getRecentPrioritizationFees({ lockedWritableAccounts: [x] });
     expect(at(forX, slotA)).toBe(1000);
-    // Every other block holds no transaction, or only ones that set no price: 0.
+    // Only blocks with transactions are listed (as a validator's cache); the others here set no price.
+    const listed = new Set(all.map((f) => f.slot));
+    for (const slot of await c.getBlocks(all[0]!.slot, all[all.length - 1]!.slot)) {
+      const { signatures } = (await chain.rpc('getBlock', [slot, { transactionDetails: 'signatures', maxSupportedTransactionVersion: 0 }])).result;
+      expect(listed.has(slot), `slot ${slot} with ${signatures.length} transactions`).toBe(signatures.length > 0);
+    }
     expect(all.filter((f) => f.slot !== slotA && f.slot !== slotB).every((f) => f.prioritizationFee === 0)).toBe(true);
     expect((await chain.rpc('getRecentPrioritizationFees', [Array.from({ length: 129 }, () => x.toBase58())])).error).toEqual({ code: -32602, message: 'Too many inputs provided; max 128' });
     expect((await chain.rpc('getRecentPrioritizationFees', [['nope']])).error.code).toBe(-32602);

@@ -17,6 +17,7 @@ import {
   type AddressLookupTableAccount,
 } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookedUp, usableAddresses } from '../src/lookup-table.ts';
 import { startChain, type TestChain } from './helpers.ts';
 
 let chain: TestChain;
@@ -111,8 +112,49 @@ describe('address lookup tables', () => {
     bad.signatures[0] = new Uint8Array(64);
     bad.sign([chain.wallet]);
     await expect(chain.connection.sendTransaction(bad)).rejects.toThrow(/invalid transaction: Transaction address table lookup uses an invalid index/);
+    // Also without preflight: a validator's RPC resolves tables before it looks at skipPreflight.
+    await expect(chain.connection.sendTransaction(missing, { skipPreflight: true })).rejects.toThrow(/invalid transaction: Transaction loads an address table account that doesn't exist/);
+    // An account that is not a table.
+    const foreign = { ...real, key: chain.wallet.publicKey, isActive: () => true } as AddressLookupTableAccount;
+    const notTable = await v0([SystemProgram.transfer({ fromPubkey: chain.wallet.publicKey, toPubkey: to, lamports: LAMPORTS_PER_SOL })], [foreign]);
+    await expect(chain.connection.sendTransaction(notTable)).rejects.toThrow(/invalid transaction: Transaction loads an address table account with an invalid owner/);
     const sim = await chain.rpc('simulateTransaction', [Buffer.from(missing.serialize()).toString('base64'), { encoding: 'base64' }]);
     expect(sim.error).toEqual({ code: -32602, message: "invalid transaction: Transaction loads an address table account that doesn't exist" });
     expect(await chain.connection.getBalance(chain.wallet.publicKey)).toBe(before);
+  });
+});
+
+describe('which addresses of a table a transaction may load (usableAddresses)', () => {
+  const ALT = 'AddressLookupTab1e1111111111111111111111111';
+  const addrs = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
+  const table = (deactivation: bigint, lastExtended: bigint, startIndex: number, owner = ALT) => {
+    const meta = Buffer.alloc(56);
+    meta.writeUInt32LE(1, 0);
+    meta.writeBigUInt64LE(deactivation, 4);
+    meta.writeBigUInt64LE(lastExtended, 12);
+    meta[20] = startIndex;
+    return { lamports: 1n, owner, executable: false, rentEpoch: 0n, data: Buffer.concat([meta, ...addrs.map((a) => a.toBuffer())]) };
+  };
+  const ACTIVE = 2n ** 64n - 1n;
+  const names = addrs.map((a) => a.toBase58());
+
+  it('all addresses after the slot of the last extension; only the earlier ones within it', () => {
+    expect(usableAddresses(table(ACTIVE, 10n, 1, ALT), 11, () => true)).toEqual(names);
+    expect(usableAddresses(table(ACTIVE, 10n, 1, ALT), 10, () => true)).toEqual(names.slice(0, 1));
+    expect(() => lookedUp(usableAddresses(table(ACTIVE, 10n, 1, ALT), 10, () => true), [2])).toThrow('invalid transaction: Transaction address table lookup uses an invalid index');
+  });
+
+  it('a deactivating table is usable while its deactivation slot is in SlotHashes, then it is not found', () => {
+    expect(usableAddresses(table(20n, 10n, 0), 20, () => false)).toEqual(names);
+    expect(usableAddresses(table(20n, 10n, 0), 30, (s) => s === 20n)).toEqual(names);
+    expect(() => usableAddresses(table(20n, 10n, 0), 600, () => false)).toThrow("invalid transaction: Transaction loads an address table account that doesn't exist");
+  });
+
+  it('missing, foreign and malformed tables get the validator’s errors', () => {
+    expect(() => usableAddresses(null, 1, () => true)).toThrow("doesn't exist");
+    expect(() => usableAddresses(table(ACTIVE, 1n, 0, '11111111111111111111111111111111'), 5, () => true)).toThrow('with an invalid owner');
+    const bad = table(ACTIVE, 1n, 0);
+    expect(() => usableAddresses({ ...bad, data: bad.data.subarray(0, 70) }, 5, () => true)).toThrow('with invalid data');
+    expect(() => usableAddresses({ ...bad, data: Buffer.from([0, 0, 0, 0]) }, 5, () => true)).toThrow('with invalid data');
   });
 });
