@@ -17,6 +17,13 @@ import { paramList } from './params.ts';
 /** Every RPC method the chain serves, by name. */
 export const RPC_METHODS: Record<string, RpcMethod> = { ...clusterMethods, ...leaderMethods, ...accountMethods, ...tokenMethods, ...transactionMethods, ...blockMethods };
 
+/** The methods whose configuration takes `minContextSlot` (agave's rpc.rs); the others ignore it. */
+const MIN_CONTEXT_SLOT_METHODS = new Set([
+  'getAccountInfo', 'getBalance', 'getBlockHeight', 'getEpochInfo', 'getFeeForMessage', 'getLatestBlockhash', 'getMultipleAccounts',
+  'getProgramAccounts', 'getSignaturesForAddress', 'getSlot', 'getSlotLeader', 'getTokenAccountsByDelegate', 'getTokenAccountsByOwner',
+  'getTransactionCount', 'isBlockhashValid', 'sendTransaction', 'simulateTransaction', 'getInflationReward', 'getStakeActivation',
+]);
+
 type Id = string | number | null;
 const MAX_BATCH = 1000;
 
@@ -45,7 +52,7 @@ export class RpcHandler {
     try {
       if (!Object.hasOwn(this.methods, r.method)) throw new MethodNotFoundError();
       const params = paramList(r.params);
-      this.checkMinContextSlot(params);
+      this.checkMinContextSlot(r.method, params);
       const result = await this.methods[r.method]!(params, this.chain);
       return isNotification ? null : { jsonrpc: '2.0', result, id };
     } catch (e) {
@@ -54,10 +61,12 @@ export class RpcHandler {
   }
 
   /**
-   * A validator answers -32016 to any request whose configuration asks for a `minContextSlot` it
-   * has not reached; every method here answers at the latest block, so one check serves them all.
+   * A validator answers -32016 to a request of a method that takes `minContextSlot` when its
+   * configuration asks for a slot not reached yet; every method here answers at the latest block,
+   * so one check serves them all.
    */
-  private checkMinContextSlot(params: unknown[]): void {
+  private checkMinContextSlot(method: string, params: unknown[]): void {
+    if (!MIN_CONTEXT_SLOT_METHODS.has(method)) return;
     for (const p of params) {
       if (!p || typeof p !== 'object' || Array.isArray(p) || !('minContextSlot' in p)) continue;
       const min = (p as { minContextSlot: unknown }).minContextSlot;

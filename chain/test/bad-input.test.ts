@@ -86,6 +86,8 @@ describe('JSON-RPC envelope', () => {
     }
     expect((await chain.rpc('getBalance', [key, { minContextSlot: slot }])).result.value).toBe(0);
     expect((await chain.rpc('getBalance', [key, { minContextSlot: 'soon' }])).error.code).toBe(-32602);
+    // Methods that take no minContextSlot ignore it, as a validator's do.
+    expect((await chain.rpc('getBlocks', [0, 1, { minContextSlot: slot + 10_000 }])).error).toBeUndefined();
     // web3.js surfaces it as an error, as against a validator.
     await expect(chain.connection.getBalance(Keypair.generate().publicKey, { minContextSlot: slot + 10_000 })).rejects.toThrow(/Minimum context slot has not been reached/);
   });

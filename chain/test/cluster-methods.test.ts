@@ -44,6 +44,7 @@ describe('cluster methods', () => {
     expect(Object.keys(await c.getLeaderSchedule())).toEqual([identity]);
     expect(await chain.rpc('getLeaderSchedule', [null, { identity: Keypair.generate().publicKey.toBase58() }])).toMatchObject({ result: {} });
     expect((await chain.rpc('getLeaderSchedule', [10 ** 12])).result).toBeNull();
+    expect((await chain.rpc('getLeaderSchedule', ['soon'])).error.code).toBe(-32602);
     expect((await chain.rpc('getLeaderSchedule', [{ identity }])).result[identity].length).toBeGreaterThanOrEqual(32);
   });
 

@@ -96,7 +96,7 @@ export const leaderMethods: Record<string, RpcMethod> = {
    */
   getLeaderSchedule: ([s, c], chain) => {
     const cfg = typeof s === 'object' && s !== null ? config(s) : config(c);
-    const slot = typeof s === 'number' ? uint(s, 'slot') : chain.latest.slot;
+    const slot = typeof s === 'object' || s === undefined ? chain.latest.slot : uint(s, 'slot');
     const schedule = chain.engine.svm.getEpochSchedule();
     const { epoch, slotsInEpoch } = epochOf(schedule, BigInt(slot));
     if (epoch > chain.epochInfo().epoch + 1n) return null;
