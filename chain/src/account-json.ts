@@ -1,7 +1,8 @@
 /**
  * Accounts in `jsonParsed` encoding, as a validator parses them: SPL Token and Token-2022 accounts
- * and mints (`token.ts`), nonce accounts (`nonce.ts`), the upgradeable BPF loader's accounts and
- * address lookup tables (here). Anything else is null: the caller answers base64, as a validator.
+ * and mints (`token.ts`), nonce accounts (`nonce.ts`), the upgradeable BPF loader's accounts,
+ * address lookup tables and sysvars (here). Anything else is null: the caller answers base64, as a
+ * validator.
  */
 import { toBase58 } from './base58.ts';
 import { LOOKUP_TABLE_PROGRAM, readLookupTable } from './lookup-table.ts';
@@ -9,6 +10,7 @@ import { parseNonceAccountJson } from './nonce.ts';
 import { parseTokenAccountJson } from './token.ts';
 
 const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
+const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 /** UpgradeableLoaderState's fixed metadata sizes (a pubkey less when the authority is None, as agave slices). */
 const BUFFER_METADATA = 37;
 const PROGRAM_DATA_METADATA = 45;
@@ -67,7 +69,44 @@ export function parseLookupTableJson(owner: string, data: Uint8Array): unknown |
   return wrap({ type: 'lookupTable', info });
 }
 
-/** Any account a validator parses, in `jsonParsed` encoding; null for the rest. */
-export function parseAccountJson(owner: string, data: Uint8Array, decimalsOf: (mint: string) => number | null): unknown | null {
-  return parseTokenAccountJson(owner, data, decimalsOf) ?? parseNonceAccountJson(owner, data) ?? parseLoaderAccountJson(owner, data) ?? parseLookupTableJson(owner, data);
+/** The sysvars parsed here, by address: their `type` and a reader of their data (null when malformed). */
+const SYSVARS: ReadonlyMap<string, { type: string; read: (view: DataView) => unknown | null }> = new Map([
+  ['SysvarC1ock11111111111111111111111111111111', { type: 'clock', read: (v: DataView) => (v.byteLength === 40 ? { slot: u64(v, 0), epochStartTimestamp: i64(v, 8), epoch: u64(v, 16), leaderScheduleEpoch: u64(v, 24), unixTimestamp: i64(v, 32) } : null) }],
+  ['SysvarRent111111111111111111111111111111111', { type: 'rent', read: (v: DataView) => (v.byteLength === 17 ? { lamportsPerByteYear: v.getBigUint64(0, true).toString(), exemptionThreshold: v.getFloat64(8, true), burnPercent: v.getUint8(16) } : null) }],
+  ['SysvarEpochSchedu1e111111111111111111111111', { type: 'epochSchedule', read: (v: DataView) => (v.byteLength === 33 ? { slotsPerEpoch: u64(v, 0), leaderScheduleSlotOffset: u64(v, 8), warmup: v.getUint8(16) === 1, firstNormalEpoch: u64(v, 17), firstNormalSlot: u64(v, 25) } : null) }],
+  ['SysvarS1otHashes111111111111111111111111111', { type: 'slotHashes', read: (v: DataView) => entries(v, 40, (o) => ({ slot: u64(v, o), hash: toBase58(new Uint8Array(v.buffer, v.byteOffset + o + 8, 32)) })) }],
+  ['SysvarStakeHistory1111111111111111111111111', { type: 'stakeHistory', read: (v: DataView) => entries(v, 32, (o) => ({ epoch: u64(v, o), stakeHistory: { effective: u64(v, o + 8), activating: u64(v, o + 16), deactivating: u64(v, o + 24) } })) }],
+  ['SysvarLastRestartS1ot1111111111111111111111', { type: 'lastRestartSlot', read: (v: DataView) => (v.byteLength === 8 ? { lastRestartSlot: u64(v, 0) } : null) }],
+]);
+
+function u64(v: DataView, at: number): number {
+  return Number(v.getBigUint64(at, true));
+}
+function i64(v: DataView, at: number): number {
+  return Number(v.getBigInt64(at, true));
+}
+/** A bincode `Vec` of fixed-size entries: a u64 count, then the entries; null when the sizes disagree. */
+function entries<T>(v: DataView, size: number, at: (offset: number) => T): T[] | null {
+  if (v.byteLength < 8) return null;
+  const n = u64(v, 0);
+  if (8 + n * size > v.byteLength) return null;
+  return Array.from({ length: n }, (_, i) => at(8 + i * size));
+}
+
+/** A sysvar account (clock, rent, epoch schedule, slot hashes, stake history, last restart slot), or null. */
+export function parseSysvarJson(address: string, owner: string, data: Uint8Array): unknown | null {
+  const sysvar = owner === SYSVAR_OWNER ? SYSVARS.get(address) : undefined;
+  const info = sysvar?.read(new DataView(data.buffer, data.byteOffset, data.byteLength));
+  return info ? { program: 'sysvar', parsed: { type: sysvar!.type, info }, space: data.length } : null;
+}
+
+/** Any account a validator parses (`address` picks a sysvar's parser), in `jsonParsed` encoding; null for the rest. */
+export function parseAccountJson(address: string, owner: string, data: Uint8Array, decimalsOf: (mint: string) => number | null): unknown | null {
+  return (
+    parseTokenAccountJson(owner, data, decimalsOf) ??
+    parseNonceAccountJson(owner, data) ??
+    parseLoaderAccountJson(owner, data) ??
+    parseLookupTableJson(owner, data) ??
+    parseSysvarJson(address, owner, data)
+  );
 }

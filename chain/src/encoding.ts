@@ -32,10 +32,10 @@ export function dataSlice(v: unknown): DataSlice | null {
 
 const U64_MAX = 2n ** 64n - 1n;
 
-/** Account data in an encoding (`jsonParsed`: what `account-json.ts` parses; base64 for anything else). */
-export function encodeData(a: AccountState, enc: AccountEncoding, slice: DataSlice | null, decimalsOf: (mint: string) => number | null): unknown {
+/** `address`'s data in an encoding (`jsonParsed`: what `account-json.ts` parses; base64 for anything else). */
+export function encodeData(address: string, a: AccountState, enc: AccountEncoding, slice: DataSlice | null, decimalsOf: (mint: string) => number | null): unknown {
   if (enc === 'jsonParsed') {
-    const parsed = parseAccountJson(a.owner, a.data, decimalsOf);
+    const parsed = parseAccountJson(address, a.owner, a.data, decimalsOf);
     if (parsed) return parsed;
     enc = 'base64';
   }
@@ -52,10 +52,10 @@ export function encodeData(a: AccountState, enc: AccountEncoding, slice: DataSli
   }
 }
 
-/** An account as RPC answers it. */
-export function encodeAccount(a: AccountState, enc: AccountEncoding, slice: DataSlice | null, decimalsOf: (mint: string) => number | null): Record<string, unknown> {
+/** The account at `address` as RPC answers it. */
+export function encodeAccount(address: string, a: AccountState, enc: AccountEncoding, slice: DataSlice | null, decimalsOf: (mint: string) => number | null): Record<string, unknown> {
   return {
-    data: encodeData(a, enc, slice, decimalsOf),
+    data: encodeData(address, a, enc, slice, decimalsOf),
     executable: a.executable,
     lamports: a.lamports,
     owner: a.owner,

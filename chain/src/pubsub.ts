@@ -225,12 +225,12 @@ export class PubSub {
     if (this.accounts.size || this.programs.size) {
       for (const [addr, a] of c.accounts) {
         const subs = this.accounts.get(addr);
-        if (subs) for (const s of subs) this.send(s.ws, notification('accountNotification', s.id, slot, encodeAccount(a, s.enc!, s.slice!, this.chain.decimalsOf)));
+        if (subs) for (const s of subs) this.send(s.ws, notification('accountNotification', s.id, slot, encodeAccount(addr, a, s.enc!, s.slice!, this.chain.decimalsOf)));
         const psubs = this.programs.get(a.owner);
         if (psubs) {
           for (const s of psubs) {
             if (!s.filters!.every((f) => f(a))) continue;
-            this.send(s.ws, notification('programNotification', s.id, slot, { account: encodeAccount(a, s.enc!, s.slice!, this.chain.decimalsOf), pubkey: addr }));
+            this.send(s.ws, notification('programNotification', s.id, slot, { account: encodeAccount(addr, a, s.enc!, s.slice!, this.chain.decimalsOf), pubkey: addr }));
           }
         }
       }

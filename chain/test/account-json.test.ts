@@ -1,7 +1,11 @@
-/** jsonParsed account parsers on hand-built bytes: every loader state, lookup tables, and malformed data (null, never a throw). */
-import { describe, expect, it } from 'vitest';
-import { Keypair } from '@solana/web3.js';
-import { parseLoaderAccountJson, parseLookupTableJson } from '../src/account-json.ts';
+/**
+ * jsonParsed account parsers: sysvars read from a running chain through web3.js, and on hand-built
+ * bytes every loader state, lookup tables and malformed data (null, never a throw).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keypair, SYSVAR_CLOCK_PUBKEY, SYSVAR_EPOCH_SCHEDULE_PUBKEY, SYSVAR_RENT_PUBKEY, SYSVAR_SLOT_HASHES_PUBKEY, SYSVAR_STAKE_HISTORY_PUBKEY } from '@solana/web3.js';
+import { parseLoaderAccountJson, parseLookupTableJson, parseSysvarJson } from '../src/account-json.ts';
+import { startChain, type TestChain } from './helpers.ts';
 
 const LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
 const ALT = 'AddressLookupTab1e1111111111111111111111111';
@@ -59,5 +63,52 @@ describe('address lookup tables', () => {
     expect(parseLookupTableJson(ALT, Buffer.concat([meta(null), Buffer.alloc(5)]))).toBeNull();
     expect(parseLookupTableJson(ALT, meta(null).subarray(0, 40))).toBeNull();
     expect(parseLookupTableJson(ALT, u32(3))).toBeNull();
+  });
+});
+
+describe('sysvars through getParsedAccountInfo', () => {
+  let chain: TestChain;
+  beforeAll(async () => {
+    chain = await startChain();
+    for (let i = 0; i < 100 && (await chain.connection.getSlot()) < 3; i++) await new Promise((r) => setTimeout(r, 20));
+  });
+  afterAll(async () => {
+    await chain.dispose();
+  });
+  const parsed = async (key: typeof SYSVAR_CLOCK_PUBKEY) => (await chain.connection.getParsedAccountInfo(key)).value!.data as { program: string; parsed: { type: string; info: any }; space: number };
+
+  it('clock, rent and epoch schedule hold what the chain says elsewhere', async () => {
+    const slot = await chain.connection.getSlot();
+    const clock = await parsed(SYSVAR_CLOCK_PUBKEY);
+    expect([clock.program, clock.parsed.type, clock.space]).toEqual(['sysvar', 'clock', 40]);
+    expect(clock.parsed.info.slot).toBeGreaterThanOrEqual(slot);
+    expect(Math.abs(clock.parsed.info.unixTimestamp - Date.now() / 1000)).toBeLessThan(5);
+    expect(clock.parsed.info.leaderScheduleEpoch).toBe(clock.parsed.info.epoch + 1);
+    const rent = await parsed(SYSVAR_RENT_PUBKEY);
+    expect(rent.parsed.type).toBe('rent');
+    const { lamportsPerByteYear, exemptionThreshold } = rent.parsed.info;
+    // The rent-exempt minimum of an empty account: (128 bytes of overhead) × lamports a byte-year × threshold.
+    expect(128 * Number(lamportsPerByteYear) * exemptionThreshold).toBe(await chain.connection.getMinimumBalanceForRentExemption(0));
+    const schedule = await parsed(SYSVAR_EPOCH_SCHEDULE_PUBKEY);
+    expect(schedule.parsed).toEqual({ type: 'epochSchedule', info: { ...(await chain.rpc('getEpochSchedule')).result } });
+  });
+
+  it('slot hashes are the newest blocks’ blockhashes; stake history is a list', async () => {
+    const slot = await chain.connection.getSlot();
+    const hashes = (await parsed(SYSVAR_SLOT_HASHES_PUBKEY)).parsed;
+    expect(hashes.type).toBe('slotHashes');
+    expect(hashes.info[0].slot).toBeGreaterThanOrEqual(slot);
+    for (const { slot: s, hash } of hashes.info.slice(0, 3)) expect(hash).toBe((await chain.connection.getBlock(s, { maxSupportedTransactionVersion: 0 }))!.blockhash);
+    const history = (await parsed(SYSVAR_STAKE_HISTORY_PUBKEY)).parsed;
+    expect(history.type).toBe('stakeHistory');
+    expect(Array.isArray(history.info)).toBe(true);
+  });
+
+  it('a sysvar with data of the wrong size, or another owner, is not parsed', () => {
+    expect(parseSysvarJson(SYSVAR_CLOCK_PUBKEY.toBase58(), 'Sysvar1111111111111111111111111111111111111', new Uint8Array(39))).toBeNull();
+    expect(parseSysvarJson(SYSVAR_CLOCK_PUBKEY.toBase58(), '11111111111111111111111111111111', new Uint8Array(40))).toBeNull();
+    const lying = new Uint8Array(16);
+    lying[0] = 9; // nine slot hashes announced, none there
+    expect(parseSysvarJson(SYSVAR_SLOT_HASHES_PUBKEY.toBase58(), 'Sysvar1111111111111111111111111111111111111', lying)).toBeNull();
   });
 });

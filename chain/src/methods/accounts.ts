@@ -44,7 +44,10 @@ export function accountEncoding(c: Record<string, unknown>, fallback: AccountEnc
   return { enc: encoding(c.encoding, ACCOUNT_ENCODINGS, fallback), slice: dataSlice(c.dataSlice) };
 }
 
-const encodeOrNull = (chain: Chain, a: AccountState | null, enc: AccountEncoding, slice: ReturnType<typeof dataSlice>) => (a ? encodeAccount(a, enc, slice, chain.decimalsOf) : null);
+const encodeOrNull = (chain: Chain, key: string, enc: AccountEncoding, slice: ReturnType<typeof dataSlice>) => {
+  const a = chain.account(key);
+  return a ? encodeAccount(key, a, enc, slice, chain.decimalsOf) : null;
+};
 
 /** Account methods by name. */
 export const accountMethods: Record<string, RpcMethod> = {
@@ -55,14 +58,14 @@ export const accountMethods: Record<string, RpcMethod> = {
   getAccountInfo: ([k, c], chain) => {
     const key = pubkey(k);
     const { enc, slice } = accountEncoding(config(c), 'binary');
-    return withContext(chain, encodeOrNull(chain, chain.account(key), enc, slice));
+    return withContext(chain, encodeOrNull(chain, key, enc, slice));
   },
   getMultipleAccounts: ([ks, c], chain) => {
     if (!Array.isArray(ks)) throw new InvalidParamsError('Invalid params: expected an array of public keys');
     if (ks.length > 100) throw new InvalidParamsError('Too many inputs provided; max 100');
     const keys = ks.map((k) => pubkey(k));
     const { enc, slice } = accountEncoding(config(c), 'base64');
-    return withContext(chain, keys.map((k) => encodeOrNull(chain, chain.account(k), enc, slice)));
+    return withContext(chain, keys.map((k) => encodeOrNull(chain, k, enc, slice)));
   },
   getProgramAccounts: ([p, c], chain) => {
     const program = pubkey(p);
@@ -72,7 +75,7 @@ export const accountMethods: Record<string, RpcMethod> = {
     const value = chain.engine
       .programAccounts(program)
       .filter(({ account }) => account.lamports > 0n && filters.every((f) => f(account)))
-      .map(({ pubkey: key, account }) => ({ account: encodeAccount(account, enc, slice, chain.decimalsOf), pubkey: key }));
+      .map(({ pubkey: key, account }) => ({ account: encodeAccount(key, account, enc, slice, chain.decimalsOf), pubkey: key }));
     return cfg.withContext ? withContext(chain, value) : value;
   },
 };

@@ -41,7 +41,7 @@ function tokenAccountsBy(field: 'owner' | 'delegate'): RpcMethod {
     const found = tokenAccounts(chain, programs, (mintOf, owner) => (mint === null || mintOf === mint) && (field === 'owner' ? owner === who : false));
     const value = found
       .filter(({ account }) => field === 'owner' || readTokenAccount(account.data).delegate === who)
-      .map(({ pubkey: key, account }) => ({ account: encodeAccount(account, enc, slice, chain.decimalsOf), pubkey: key }));
+      .map(({ pubkey: key, account }) => ({ account: encodeAccount(key, account, enc, slice, chain.decimalsOf), pubkey: key }));
     return withContext(chain, value);
   };
 }
@@ -73,7 +73,7 @@ export const tokenMethods: Record<string, RpcMethod> = {
     const filter = (f ?? {}) as { mint?: unknown; programId?: unknown };
     const mint = filter.mint === undefined ? null : pubkey(filter.mint);
     const found = tokenAccounts(chain, [TOKEN_PROGRAM, TOKEN_2022_PROGRAM], (m) => mint === null || m === mint).filter(({ account }) => readTokenAccount(account.data).delegate === who);
-    return withContext(chain, found.map(({ pubkey: key, account }) => ({ account: encodeAccount(account, enc, slice, chain.decimalsOf), pubkey: key })));
+    return withContext(chain, found.map(({ pubkey: key, account }) => ({ account: encodeAccount(key, account, enc, slice, chain.decimalsOf), pubkey: key })));
   },
   getTokenSupply: ([k, c], chain) => {
     config(c);

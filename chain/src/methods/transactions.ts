@@ -88,7 +88,7 @@ export const transactionMethods: Record<string, RpcMethod> = {
       accounts = ac.addresses.map((a: unknown) => {
         const key = pubkey(a);
         const state = r.post.get(key) ?? chain.account(key);
-        return state && state.lamports > 0n ? encodeAccount(state, aenc, null, chain.decimalsOf) : null;
+        return state && state.lamports > 0n ? encodeAccount(key, state, aenc, null, chain.decimalsOf) : null;
       });
     }
     return withContext(chain, {
