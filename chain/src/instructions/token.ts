@@ -2,15 +2,13 @@
  * SPL Token and Token-2022 instructions as agave's `parse_token.rs` renders them (both programs
  * share the parser and the program name "spl-token"). Data is a one-byte tag, then the variant's
  * fields: u64 amounts, u8 decimals, 32-byte keys, `COption<Pubkey>` as a tag byte and a key.
- * Token-2022 extension instructions are not parsed here (null: the caller renders them partially
- * decoded), except the few agave's base parser renders itself.
+ * Token-2022 extension and token-metadata instructions go to `token-extensions.ts`.
  */
 import { uiTokenAmount } from '../token.ts';
 import { ByteReader, utf8OrNull } from './byte-reader.ts';
-import { hasAccounts, type ParsedInfo } from './program-parser.ts';
-
-type Info = Record<string, unknown>;
-type Variant = (r: ByteReader, a: readonly string[]) => ParsedInfo | null;
+import type { ParsedInfo } from './program-parser.ts';
+import { EXTENSION_TYPES, type Info, result, type Variant, withSigners } from './token-common.ts';
+import { parseTokenExtensionInstruction } from './token-extensions.ts';
 
 /** Agave's `UiAuthorityType`, by `AuthorityType` byte. */
 const AUTHORITY_TYPES = [
@@ -36,53 +34,6 @@ const AUTHORITY_TYPES = [
 
 /** Authority types held by a token account (the rest are held by a mint). */
 const ACCOUNT_AUTHORITIES: ReadonlySet<string> = new Set(['accountOwner', 'closeAccount']);
-
-/** Agave's `UiExtensionType`, by Token-2022 `ExtensionType` u16. */
-const EXTENSION_TYPES = [
-  'uninitialized',
-  'transferFeeConfig',
-  'transferFeeAmount',
-  'mintCloseAuthority',
-  'confidentialTransferMint',
-  'confidentialTransferAccount',
-  'defaultAccountState',
-  'immutableOwner',
-  'memoTransfer',
-  'nonTransferable',
-  'interestBearingConfig',
-  'cpiGuard',
-  'permanentDelegate',
-  'nonTransferableAccount',
-  'transferHook',
-  'transferHookAccount',
-  'confidentialTransferFeeConfig',
-  'confidentialTransferFeeAmount',
-  'metadataPointer',
-  'tokenMetadata',
-  'groupPointer',
-  'tokenGroup',
-  'groupMemberPointer',
-  'tokenGroupMember',
-  'confidentialMintBurn',
-  'scaledUiAmount',
-  'pausable',
-  'pausableAccount',
-  'permissionedBurn',
-] as const;
-
-/**
- * Agave's `parse_signers`: the account at `authorityIndex` is the authority (`single`), unless
- * signer accounts follow it, in which case it is a multisig (`multisig`) and they are its `signers`.
- */
-function withSigners(info: Info, accounts: readonly string[], authorityIndex: number, single: string, multisig: string): Info {
-  const authority = accounts[authorityIndex];
-  if (accounts.length > authorityIndex + 1) return { ...info, [multisig]: authority, signers: accounts.slice(authorityIndex + 1) };
-  return authority === undefined ? info : { ...info, [single]: authority };
-}
-
-/** The parsed value when the data read cleanly and enough accounts are named. */
-const result = (r: ByteReader, accounts: readonly string[], minAccounts: number, type: string, info: () => Info): ParsedInfo | null =>
-  r.ok && hasAccounts(accounts, minAccounts) ? { type, info: info() } : null;
 
 /** `freezeAuthority` only when the mint has one, as agave writes it. */
 const withFreezeAuthority = (info: Info, freezeAuthority: string | null): Info => (freezeAuthority === null ? info : { ...info, freezeAuthority });
@@ -221,7 +172,7 @@ const initializeNonTransferableMint: Variant = (r, a) => result(r, a, 1, 'initia
 const withdrawExcessLamports: Variant = (r, a) =>
   result(r, a, 3, 'withdrawExcessLamports', () => withSigners({ source: a[0], destination: a[1] }, a, 2, 'authority', 'multisigAuthority'));
 
-/** `TokenInstruction` variants by tag; holes are extension instructions left unparsed. */
+/** `TokenInstruction` variants by tag; holes are extension instructions (see `token-extensions.ts`). */
 const VARIANTS: ReadonlyMap<number, Variant> = new Map([
   [0, initializeMint],
   [1, initializeAccount],
@@ -253,10 +204,10 @@ const VARIANTS: ReadonlyMap<number, Variant> = new Map([
   [38, withdrawExcessLamports],
 ]);
 
-/** Parses an SPL Token or Token-2022 instruction; null for extension instructions, bad data or too few accounts. */
+/** Parses an SPL Token or Token-2022 instruction; null for unparsed extension instructions, bad data or too few accounts. */
 export function parseTokenInstruction(accounts: readonly string[], data: Uint8Array): ParsedInfo | null {
   if (data.length === 0 || accounts.length === 0) return null;
   const r = new ByteReader(data);
   const variant = VARIANTS.get(r.u8());
-  return variant ? variant(r, accounts) : null;
+  return variant ? variant(r, accounts) : parseTokenExtensionInstruction(accounts, data);
 }
