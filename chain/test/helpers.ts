@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection, Keypair } from '@solana/web3.js';
+import { Connection, Keypair, type ParsedInstruction, type PartiallyDecodedInstruction } from '@solana/web3.js';
 import { listenChain, type ListeningChain } from '../src/listen.ts';
 import { createChainServer, type ChainServer, type ChainServerOptions } from '../src/server.ts';
 import { readKeypair } from '../src/wallet.ts';
@@ -52,4 +52,14 @@ export async function startChain(opts: Partial<ChainServerOptions> & { persist?:
     },
   };
   return chain;
+}
+
+/** An instruction of getParsedTransaction with its keys as strings, for `toEqual`. */
+export type PlainIx = Record<string, unknown>;
+
+/** An instruction from getParsedTransaction with keys as strings. */
+export function plain(ix: ParsedInstruction | PartiallyDecodedInstruction): PlainIx {
+  const out: PlainIx = { ...ix, programId: ix.programId.toBase58() };
+  if ('accounts' in ix) out.accounts = ix.accounts.map((a) => a.toBase58());
+  return out;
 }

@@ -47,15 +47,13 @@ import {
   SYSVAR_RENT_PUBKEY,
   Transaction,
   TransactionInstruction,
-  type ParsedInstruction,
-  type PartiallyDecodedInstruction,
   type Signer,
 } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase58 } from '../src/base58.ts';
 import { parseInstruction } from '../src/instructions/index.ts';
 import { uiTokenAmount } from '../src/token.ts';
-import { startChain, type TestChain } from './helpers.ts';
+import { plain, type PlainIx, startChain, type TestChain } from './helpers.ts';
 
 const SYSTEM = SystemProgram.programId.toBase58();
 const TOKEN = TOKEN_PROGRAM_ID.toBase58();
@@ -88,13 +86,6 @@ afterAll(async () => {
   await chain?.dispose();
 });
 
-type PlainIx = Record<string, unknown>;
-/** An instruction from getParsedTransaction with keys as strings. */
-function plain(ix: ParsedInstruction | PartiallyDecodedInstruction): PlainIx {
-  const out: PlainIx = { ...ix, programId: ix.programId.toBase58() };
-  if ('accounts' in ix) out.accounts = ix.accounts.map((a) => a.toBase58());
-  return out;
-}
 
 /** A transaction's top-level and inner instructions as getParsedTransaction returns them. */
 async function parsedOf(signature: string): Promise<{ outer: PlainIx[]; inner: { index: number; instructions: PlainIx[] }[] }> {

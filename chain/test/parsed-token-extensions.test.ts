@@ -41,12 +41,12 @@ import {
   TOKEN_2022_PROGRAM_ID,
 } from '@solana/spl-token';
 import { createEmitInstruction, createInitializeInstruction, createRemoveKeyInstruction, createUpdateAuthorityInstruction, createUpdateFieldInstruction } from '@solana/spl-token-metadata';
-import { Keypair, PublicKey, sendAndConfirmTransaction, SystemProgram, Transaction, type ParsedInstruction, type PartiallyDecodedInstruction, type Signer, type TransactionInstruction } from '@solana/web3.js';
+import { Keypair, PublicKey, sendAndConfirmTransaction, SystemProgram, Transaction, type Signer, type TransactionInstruction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInstruction } from '../src/instructions/index.ts';
 import { parseTokenExtensionInstruction } from '../src/instructions/token-extensions.ts';
 import { uiTokenAmount } from '../src/token.ts';
-import { startChain, type TestChain } from './helpers.ts';
+import { plain, type PlainIx, startChain, type TestChain } from './helpers.ts';
 
 const SYSTEM = SystemProgram.programId.toBase58();
 const TOKEN_2022 = TOKEN_2022_PROGRAM_ID.toBase58();
@@ -65,13 +65,6 @@ afterAll(async () => {
   await chain?.dispose();
 });
 
-type PlainIx = Record<string, unknown>;
-/** An instruction from getParsedTransaction with keys as strings. */
-function plain(ix: ParsedInstruction | PartiallyDecodedInstruction): PlainIx {
-  const out: PlainIx = { ...ix, programId: ix.programId.toBase58() };
-  if ('accounts' in ix) out.accounts = ix.accounts.map((a) => a.toBase58());
-  return out;
-}
 
 /** Sends instructions signed by the wallet (fee payer) and `signers`; the top-level instructions as getParsedTransaction returns them. */
 async function sendParsed(ixs: TransactionInstruction[], signers: Signer[] = []): Promise<PlainIx[]> {
