@@ -5,12 +5,12 @@
  * validator.
  */
 import { toBase58 } from './base58.ts';
+import { SYSVAR_OWNER } from './engine.ts';
 import { LOOKUP_TABLE_PROGRAM, readLookupTable } from './lookup-table.ts';
 import { parseNonceAccountJson } from './nonce.ts';
 import { parseTokenAccountJson } from './token.ts';
 
 const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
-const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 /** UpgradeableLoaderState's fixed metadata sizes (a pubkey less when the authority is None, as agave slices). */
 const BUFFER_METADATA = 37;
 const PROGRAM_DATA_METADATA = 45;

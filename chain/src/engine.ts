@@ -40,7 +40,8 @@ interface RawSvm {
 
 
 const ownerText = toBase58;
-const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
+/** The owner of every sysvar account. */
+export const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 const CACHE_LIMIT = 100_000;
 
 /**

@@ -8,13 +8,14 @@
  * transaction sees the entries as of the last write.
  */
 import type { Engine } from './engine.ts';
+import { LOOKUP_TABLE_PROGRAM } from './lookup-table.ts';
 
 /** How many entries the sysvar holds (agave's MAX_ENTRIES). */
 const MAX_ENTRIES = 512;
 /** The sysvar's account. */
 export const SLOT_HASHES_SYSVAR = 'SysvarS1otHashes111111111111111111111111111';
 /** The programs and accounts whose presence in a transaction means the sysvar may be read. */
-const READERS = new Set(['AddressLookupTab1e1111111111111111111111111', SLOT_HASHES_SYSVAR]);
+const READERS = new Set([LOOKUP_TABLE_PROGRAM, SLOT_HASHES_SYSVAR]);
 
 /** The chain's recent slot hashes, written into the SVM on demand. */
 export class SlotHashes {

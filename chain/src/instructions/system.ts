@@ -5,9 +5,9 @@
  */
 import { ByteReader, u64Json } from './byte-reader.ts';
 import { hasAccounts, type ParsedInfo } from './program-parser.ts';
+import { SYSTEM_PROGRAM } from '../nonce.ts';
 
-/** The system program's id. */
-export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+export { SYSTEM_PROGRAM };
 
 type Variant = (r: ByteReader, a: readonly string[]) => { type: string; minAccounts: number; info: Record<string, unknown> };
 
