@@ -75,9 +75,13 @@ const holding = (mint: PublicKey, owner: PublicKey) => getAssociatedTokenAddress
 const receipt = { outputHash: sha256('Arr'), tokensUsed: 1_500, outputCid: 'bafkreiarr' };
 
 let jobId = 0;
+/** The market's job count: a job's serial is the count after its creation. */
+let jobsCreated = BigInt((await f.market.fetchMarket())!.jobsCreated.toString());
+const cluster = await f.market.cluster();
 /** A lifecycle through the SDK: each call fetches what it needs and signs with web3.js. */
 const sdkLifecycle = async () => {
   const { job } = await client.market.createJob({ client: client.publicKey, jobId: jobId++, layer: child.layer, prompt: 'Tell me a pirate story', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+  jobsCreated++;
   await provider.market.jobClaim({ authority: provider.publicKey, job });
   await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt });
   await settler.market.jobSettle({ job, layerHolder: creator.publicKey, parentHolder: root.creator.publicKey });
@@ -90,6 +94,7 @@ const parentHolding = holding(root.mint, root.creator.publicKey);
 /** A lifecycle with instructions built from the IDL and every address known (the job's PDAs derived here). */
 const fastLifecycle = () => {
   const id = jobId++;
+  const serial = ++jobsCreated;
   const job = marketplacePda.job(client.publicKey, id);
   const vault = marketplacePda.jobVault(job);
   sendFast(
@@ -105,7 +110,7 @@ const fastLifecycle = () => {
     [client.keypair],
   );
   sendFast(svm, [marketIx('job_claim', { market, authority: provider.publicKey, provider: providerPda, job, layer: child.layer, economy_config: eco.config, collateral })], payer, [provider.keypair]);
-  sendFast(svm, [ed25519Ix(provider.nodeKey, receiptMessage(job, receipt)), marketIx('job_receipt', { market, job, provider: providerPda }, Buffer.concat([receipt.outputHash, enc.u64(receipt.tokensUsed), enc.str(receipt.outputCid)]))], payer);
+  sendFast(svm, [ed25519Ix(provider.nodeKey, receiptMessage({ cluster, job, serial }, provider.publicKey, receipt)), marketIx('job_receipt', { market, job, provider: providerPda }, Buffer.concat([receipt.outputHash, enc.u64(receipt.tokensUsed), enc.str(receipt.outputCid)]))], payer);
   sendFast(
     svm,
     [

@@ -9,7 +9,7 @@ import { ComputeBudgetProgram, Keypair, PublicKey, type TransactionInstruction }
 import type { EconomyClient, EconomyConfig } from './economy.ts';
 import type { Marketplace } from './idl/marketplace.ts';
 import { collateralAddress, marketplacePda } from './pda.ts';
-import { type Receipt, ed25519Verification, receiptMessage, verdictMessage } from './receipts.ts';
+import { type JobInstance, type Receipt, ed25519Verification, receiptMessage, verdictMessage } from './receipts.ts';
 
 // Anchor is CommonJS: BN is on its default export under Node's ESM loader.
 const { BN } = anchor;
@@ -115,8 +115,13 @@ export class MarketplaceClient {
       verifier: (authority: PublicKey) => marketplacePda.verifier(authority, id),
       job: (client: PublicKey, jobId: bigint | number) => marketplacePda.job(client, jobId, id),
       jobVault: (job: PublicKey) => marketplacePda.jobVault(job, id),
-      challenge: (job: PublicKey) => marketplacePda.challenge(job, id),
+      challenge: (job: PublicKey, jobSerial: bigint | number) => marketplacePda.challenge(job, jobSerial, id),
     };
+  }
+
+  /** The challenge PDA of instance `jobSerial` of `job`. */
+  challengeAddress(job: PublicKey, jobSerial: bigint | number): PublicKey {
+    return this.pda.challenge(job, jobSerial);
   }
 
   /** The job PDA of `client`'s job `jobId`. */
@@ -152,8 +157,11 @@ export class MarketplaceClient {
   fetchJob(job: PublicKey): Promise<JobAccount | null> {
     return this.program.account.job.fetchNullable(job);
   }
-  fetchChallenge(job: PublicKey): Promise<ChallengeAccount | null> {
-    return this.program.account.challenge.fetchNullable(this.pda.challenge(job));
+  /** The challenge of the job's current instance (or of instance `jobSerial`, also once the job is closed). */
+  async fetchChallenge(job: PublicKey, jobSerial?: bigint | number): Promise<ChallengeAccount | null> {
+    const serial = jobSerial ?? (await this.fetchJob(job))?.serial;
+    if (serial === undefined) return null;
+    return this.program.account.challenge.fetchNullable(this.pda.challenge(job, BigInt(serial.toString())));
   }
 
   private async economyConfig(): Promise<EconomyConfig> {
@@ -207,8 +215,14 @@ export class MarketplaceClient {
   // ---- Admin
 
   /** Creates the market configuration (`admin` signs and becomes the admin). */
-  marketInit(a: { admin: PublicKey; params?: MarketParams }) {
-    return this.program.methods.marketInit(a.params ?? defaultMarketParams()).accounts({ admin: a.admin }).rpc();
+  /**
+   * Creates the market for the cluster `cluster` (default: the connection's genesis hash), which
+   * every signed receipt and verdict then names.
+   */
+  async marketInit(a: { admin: PublicKey; params?: MarketParams; cluster?: Uint8Array }) {
+    // A genesis hash is 32 bytes in base58, as a public key is.
+    const cluster = a.cluster ?? new PublicKey(await this.program.provider.connection.getGenesisHash()).toBytes();
+    return this.program.methods.marketInit(a.params ?? defaultMarketParams(), bytes32(cluster, 'cluster')).accounts({ admin: a.admin }).rpc();
   }
 
   /** Replaces the market parameters (admin). */
@@ -360,24 +374,43 @@ export class MarketplaceClient {
       .rpc();
   }
 
-  /** `job_receipt` with the Ed25519 verification of `nodeKey`'s signature before it. */
-  private receiptCall(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }) {
+  /** The market's cluster (its genesis hash, 32 bytes), read once: it never changes. */
+  async cluster(): Promise<Uint8Array> {
+    this.clusterBytes ??= Uint8Array.from((await this.must(this.fetchMarket(), 'the market')).cluster);
+    return this.clusterBytes;
+  }
+  private clusterBytes?: Uint8Array;
+
+  /** The job's current instance as signed messages name it (cluster, address, serial), read over RPC. */
+  async jobInstance(job: PublicKey): Promise<JobInstance> {
+    const j = await this.must(this.fetchJob(job), `job ${job.toBase58()}`);
+    return { cluster: await this.cluster(), job, serial: BigInt(j.serial.toString()) };
+  }
+
+  /** `job_receipt` with the Ed25519 verification of `nodeKey`'s signature over the receipt for `instance` before it. */
+  private receiptCall(a: { instance: JobInstance; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }) {
     const r = a.receipt;
     return this.program.methods
       .jobReceipt(bytes32(r.outputHash, 'outputHash'), bn(r.tokensUsed), r.outputCid)
-      .accountsPartial({ job: a.job, provider: this.pda.provider(a.provider) })
-      .preInstructions([ed25519Verification(a.nodeKey, receiptMessage(a.job, r))]);
+      .accountsPartial({ job: a.instance.job, provider: this.pda.provider(a.provider) })
+      .preInstructions([ed25519Verification(a.nodeKey, receiptMessage(a.instance, a.provider, r))]);
   }
 
-  /** The Ed25519 verification and `job_receipt` instructions for a receipt signed by `nodeKey` (`provider`: the job's provider wallet). */
-  async receiptInstructions(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey }): Promise<TransactionInstruction[]> {
-    return (await this.receiptCall(a).transaction()).instructions;
+  /**
+   * The Ed25519 verification and `job_receipt` instructions for a receipt signed by `nodeKey`
+   * (`provider`: the job's provider wallet) for `instance` (default: the job's current instance,
+   * read over RPC).
+   */
+  async receiptInstructions(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair; provider: PublicKey; instance?: JobInstance }): Promise<TransactionInstruction[]> {
+    const instance = a.instance ?? (await this.jobInstance(a.job));
+    return (await this.receiptCall({ ...a, instance }).transaction()).instructions;
   }
 
   /** Submits a claimed job's receipt signed by the provider's node key (the provider wallet pays). */
   async submitReceipt(a: { job: PublicKey; receipt: Receipt; nodeKey: Keypair }) {
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
-    return this.receiptCall({ ...a, provider: job.provider }).rpc();
+    const instance = { cluster: await this.cluster(), job: a.job, serial: BigInt(job.serial.toString()) };
+    return this.receiptCall({ ...a, instance, provider: job.provider }).rpc();
   }
 
   /**
@@ -478,7 +511,7 @@ export class MarketplaceClient {
     const config = await this.economyConfig();
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
     return this.program.methods
-      .challengeOpen(bn(a.bond))
+      .challengeOpen(job.serial, bn(a.bond))
       .accountsPartial({
         challenger: a.challenger,
         job: a.job,
@@ -492,39 +525,56 @@ export class MarketplaceClient {
       .rpc();
   }
 
+  /**
+   * The job's instance and its open challenge as a verdict names them: the job's serial and the
+   * challenge's address and serial, read over RPC.
+   */
+  async challengeOf(job: PublicKey): Promise<{ instance: JobInstance; challenge: PublicKey; challengeSerial: bigint; challenger: PublicKey }> {
+    const instance = await this.jobInstance(job);
+    const challenge = this.pda.challenge(job, instance.serial);
+    const c = await this.must(this.program.account.challenge.fetchNullable(challenge), `challenge of ${job.toBase58()}`);
+    return { instance, challenge, challengeSerial: BigInt(c.serial.toString()), challenger: c.challenger };
+  }
+
   /** `challenge_vote` with the Ed25519 verification of the verifier's signed verdict before it. */
-  private voteCall(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
+  private async voteCall(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
+    const { instance, challenge, challengeSerial } = await this.challengeOf(a.job);
+    const verdict = { instance, challengeSerial, upheld: a.upheld, resultHash: a.resultHash };
     return this.program.methods
       .challengeVote(a.upheld, bytes32(a.resultHash, 'resultHash'))
       .accountsPartial({
         job: a.job,
+        challenge,
         verifier: this.pda.verifier(a.verifier.publicKey),
+        verifierAuthority: a.verifier.publicKey,
         economyConfig: this.economy.addresses.config,
         collateral: collateralAddress(a.verifier.publicKey, this.economy.program.programId),
       })
-      .preInstructions([ed25519Verification(a.verifier, verdictMessage(a.job, a.upheld, a.resultHash))]);
+      .preInstructions([ed25519Verification(a.verifier, verdictMessage(verdict))]);
   }
 
   /** The Ed25519 verification and `challenge_vote` instructions for `verifier`'s signed verdict. */
   async voteInstructions(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }): Promise<TransactionInstruction[]> {
-    return (await this.voteCall(a).transaction()).instructions;
+    return (await (await this.voteCall(a)).transaction()).instructions;
   }
 
-  /** Submits `verifier`'s signed verdict on a challenged job (the provider wallet pays). */
-  challengeVote(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
-    return this.voteCall(a).rpc();
+  /** Submits `verifier`'s signed verdict on a challenged job (the provider wallet pays); it locks the verifier's collateral until released. */
+  async challengeVote(a: { job: PublicKey; verifier: Keypair; upheld: boolean; resultHash: Uint8Array }) {
+    return (await this.voteCall(a)).rpc();
   }
 
   /** Resolves a challenge by its quorum or deadline (anyone may). */
   async challengeResolve(a: { job: PublicKey }) {
     const config = await this.economyConfig();
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
-    const challenge = await this.must(this.fetchChallenge(a.job), `challenge of ${a.job.toBase58()}`);
+    const address = this.pda.challenge(a.job, BigInt(job.serial.toString()));
+    const challenge = await this.must(this.program.account.challenge.fetchNullable(address), `challenge of ${a.job.toBase58()}`);
     const c = config;
     return this.program.methods
       .challengeResolve()
       .accountsPartial({
         job: a.job,
+        challenge: address,
         jobVault: job.vault,
         client: job.client,
         clientToken: this.computeAccount(c, job.client),
@@ -549,6 +599,24 @@ export class MarketplaceClient {
         ...[job.client, challenge.challenger, job.provider].map((o) => this.ensureAccount(o, c.computeMint, c.computeTokenProgram)),
         ...[challenge.challenger, c.treasury].map((o) => this.ensureAccount(o, c.ubcMint, c.ubcTokenProgram)),
       ])
+      .rpc();
+  }
+
+  /**
+   * After `challenge` is resolved, releases `verifier`'s collateral lock and counts its vote won or
+   * lost (anyone may; the last release closes the challenge).
+   */
+  async challengeVoteRelease(a: { challenge: PublicKey; verifier: PublicKey }) {
+    const challenge = await this.must(this.program.account.challenge.fetchNullable(a.challenge), `challenge ${a.challenge.toBase58()}`);
+    return this.program.methods
+      .challengeVoteRelease()
+      .accountsPartial({
+        challenge: a.challenge,
+        challenger: challenge.challenger,
+        verifier: this.pda.verifier(a.verifier),
+        verifierAuthority: a.verifier,
+        collateral: collateralAddress(a.verifier, this.economy.program.programId),
+      })
       .rpc();
   }
 

@@ -122,6 +122,7 @@ export const marketplacePda = {
     pda([MARKETPLACE_SEEDS.job, client.toBuffer(), u64le(jobId)], programId),
   /** A job's escrow vault `["job_vault", job]`. */
   jobVault: (job: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.jobVault, job.toBuffer()], programId),
-  /** A job's challenge `["challenge", job]`. */
-  challenge: (job: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.challenge, job.toBuffer()], programId),
+  /** The challenge of a job instance `["challenge", job, job_serial as u64 LE]` (one per instance). */
+  challenge: (job: PublicKey, jobSerial: bigint | number, programId: PublicKey = PROGRAM_IDS.marketplace) =>
+    pda([MARKETPLACE_SEEDS.challenge, job.toBuffer(), u64le(jobSerial)], programId),
 };

@@ -3,9 +3,12 @@ import { Ed25519Program, type Keypair, type PublicKey, type TransactionInstructi
 /**
  * The messages a provider's node and a verifier sign, byte for byte as the marketplace program
  * rebuilds them to check the Ed25519 program's instruction (`programs/marketplace/src/messages.rs`).
+ * Each names the cluster (the market's genesis hash) and the job instance (its address, which
+ * repeats when a client re-uses a job id, and its serial, which never does); a receipt also names
+ * the provider and a verdict the challenge's serial. A signature counts there and nowhere else.
  */
-const RECEIPT_DOMAIN = Buffer.from('spicetime:receipt:v1');
-const VERDICT_DOMAIN = Buffer.from('spicetime:verdict:v1');
+const RECEIPT_DOMAIN = Buffer.from('spicetime:receipt:v2');
+const VERDICT_DOMAIN = Buffer.from('spicetime:verdict:v2');
 
 /** What a provider's node reports for a job. */
 export interface Receipt {
@@ -21,16 +24,58 @@ const hash32 = (bytes: Uint8Array, name: string): Buffer => {
   return Buffer.from(bytes);
 };
 
-/** `"spicetime:receipt:v1" ‖ job ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`. */
-export function receiptMessage(job: PublicKey, receipt: Receipt): Buffer {
-  const tokens = Buffer.alloc(8);
-  tokens.writeBigUInt64LE(BigInt(receipt.tokensUsed));
-  return Buffer.concat([RECEIPT_DOMAIN, job.toBuffer(), hash32(receipt.outputHash, 'outputHash'), tokens, Buffer.from(receipt.outputCid)]);
+const u64 = (n: bigint | number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+
+/** One instance of a job, as signed messages name it. */
+export interface JobInstance {
+  /** The market's cluster: the genesis hash it was initialised with (`MarketAccount.cluster`, 32 bytes). */
+  cluster: Uint8Array;
+  job: PublicKey;
+  /** The instance's serial (`JobAccount.serial`). */
+  serial: bigint | number;
 }
 
-/** `"spicetime:verdict:v1" ‖ job ‖ upheld (1 byte) ‖ result_hash`. */
-export function verdictMessage(job: PublicKey, upheld: boolean, resultHash: Uint8Array): Buffer {
-  return Buffer.concat([VERDICT_DOMAIN, job.toBuffer(), Buffer.from([upheld ? 1 : 0]), hash32(resultHash, 'resultHash')]);
+/** `"spicetime:receipt:v2" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ provider ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`; `provider` is the wallet that claimed the job. */
+export function receiptMessage(instance: JobInstance, provider: PublicKey, receipt: Receipt): Buffer {
+  return Buffer.concat([
+    RECEIPT_DOMAIN,
+    hash32(instance.cluster, 'cluster'),
+    instance.job.toBuffer(),
+    u64(instance.serial),
+    provider.toBuffer(),
+    hash32(receipt.outputHash, 'outputHash'),
+    u64(receipt.tokensUsed),
+    Buffer.from(receipt.outputCid),
+  ]);
+}
+
+/** What a verifier signs: its verdict on one challenge of one job instance. */
+export interface Verdict {
+  instance: JobInstance;
+  /** The challenge's serial (`ChallengeAccount.serial`). */
+  challengeSerial: bigint | number;
+  /** Whether the receipt is wrong. */
+  upheld: boolean;
+  /** The verifier's own output hash (32 bytes). */
+  resultHash: Uint8Array;
+}
+
+/** `"spicetime:verdict:v2" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ challenge_serial (u64 LE) ‖ upheld (1 byte) ‖ result_hash`. */
+export function verdictMessage(v: Verdict): Buffer {
+  const i = v.instance;
+  return Buffer.concat([
+    VERDICT_DOMAIN,
+    hash32(i.cluster, 'cluster'),
+    i.job.toBuffer(),
+    u64(i.serial),
+    u64(v.challengeSerial),
+    Buffer.from([v.upheld ? 1 : 0]),
+    hash32(v.resultHash, 'resultHash'),
+  ]);
 }
 
 /**

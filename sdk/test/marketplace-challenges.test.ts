@@ -12,7 +12,6 @@ import {
   type MarketUser,
   TX_FEE,
   big,
-  challengeOf,
   claimedJob,
   computeAta,
   eventOf,
@@ -75,8 +74,15 @@ describe('marketplace challenges (program mints)', () => {
   /** A challenged job with a quorum (2) of `upheld` votes. */
   const decidedJob = async (upheld: boolean, o: Parameters<typeof challengedJob>[0] = {}) => {
     const c = await challengedJob(o);
-    for (const v of await verifiers(2)) await vote(v, c.job, upheld);
-    return c;
+    const voters = await verifiers(2);
+    for (const v of voters) await vote(v, c.job, upheld);
+    return { ...c, voters };
+  };
+  /** Releases each voter's lock on a resolved challenge, by a fresh cranker. */
+  const releaseVotes = async (challenge: PublicKey, voters: { publicKey: PublicKey }[]) => {
+    const by = f.marketUser();
+    for (const v of voters) await by.market.challengeVoteRelease({ challenge, verifier: v.publicKey });
+    return by;
   };
   const resolve = (job: PublicKey, by: MarketUser = f.marketUser()) => by.market.challengeResolve({ job });
   const resolveWith = (job: PublicKey, accounts: Record<string, PublicKey>) => {
@@ -100,8 +106,13 @@ describe('marketplace challenges (program mints)', () => {
       await open(challenger, s.job);
       // Then the challenge records it, with a vote open for 600 s
       const deadline = f.now() + VOTE_WINDOW;
+      const serial = big((await f.market.fetchMarket())!.challengesOpened);
+      const seeds = [Buffer.from('challenge'), s.job.toBuffer(), new BN(s.serial.toString()).toArrayLike(Buffer, 'le', 8)];
+      expect(s.challenge.toBase58()).toBe(PublicKey.findProgramAddressSync(seeds, PROGRAM_IDS.marketplace)[0].toBase58());
       expect(plain(await f.market.fetchChallenge(s.job))).toEqual({
         job: s.job.toBase58(),
+        jobSerial: s.serial,
+        serial,
         challenger: challenger.publicKey.toBase58(),
         bond: BOND,
         openedTs: f.now(),
@@ -109,18 +120,22 @@ describe('marketplace challenges (program mints)', () => {
         upheldVotes: 0,
         rejectedVotes: 0,
         voters: Array(8).fill(DEFAULT_KEY),
-        bump: PublicKey.findProgramAddressSync([Buffer.from('challenge'), s.job.toBuffer()], PROGRAM_IDS.marketplace)[1],
+        upheldMask: 0,
+        releasedMask: 0,
+        resolved: false,
+        outcome: { undecided: {} },
+        bump: PublicKey.findProgramAddressSync(seeds, PROGRAM_IDS.marketplace)[1],
       });
       // And the bond sits in the job's vault beside the escrow
       expect(await tokenBalance(f, s.vault)).toBe(JOB.escrow + BOND);
       expect(await f.computeOf(challenger.publicKey)).toBe(CHALLENGER_COMPUTE - BOND);
-      expect(plain(await f.market.fetchJob(s.job))).toMatchObject({ status: { challenged: {} }, bond: BOND });
+      expect(plain(await f.market.fetchJob(s.job))).toMatchObject({ status: { challenged: {} }, bond: BOND, challenged: true });
       // And the challenger paid the challenge's rent
-      expect(before - lamports(f, challenger.publicKey)).toBe(lamports(f, challengeOf(s.job)) + TX_FEE);
+      expect(before - lamports(f, challenger.publicKey)).toBe(lamports(f, s.challenge) + TX_FEE);
       // And the provider and the layer count the challenge
       expect((await fetchProvider(s.provider)).jobsChallenged).toBe(1n);
       expect((await fetchLayer(s.layer)).jobsChallenged).toBe(1n);
-      expect(plain(eventOf(f, challenger, 'challengeOpened'))).toEqual({ job: s.job.toBase58(), challenger: challenger.publicKey.toBase58(), bond: BOND, voteDeadlineTs: deadline });
+      expect(plain(eventOf(f, challenger, 'challengeOpened'))).toEqual({ job: s.job.toBase58(), jobSerial: s.serial, challenge: s.challenge.toBase58(), serial, challenger: challenger.publicKey.toBase58(), bond: BOND, voteDeadlineTs: deadline });
     });
 
     it('is refused once the challenge window has ended', async () => {
@@ -166,7 +181,7 @@ describe('marketplace challenges (program mints)', () => {
     it("is refused with a challenge account other than the job's PDA", async () => {
       const s = await submittedJob(f);
       const other = await submittedJob(f);
-      await expectAnchorError(() => openWith(f.marketUser(CHALLENGER_COMPUTE), s.job, { challenge: challengeOf(other.job) }), 'ConstraintSeeds', 2006);
+      await expectAnchorError(() => openWith(f.marketUser(CHALLENGER_COMPUTE), s.job, { challenge: other.challenge }), 'ConstraintSeeds', 2006);
     });
 
     it("is refused with another provider's account", async () => {
@@ -211,6 +226,8 @@ describe('marketplace challenges (program mints)', () => {
       await vote(first!, c.job, true, relayer);
       expect(plain(eventOf(f, relayer, 'challengeVoted'))).toEqual({
         job: c.job.toBase58(),
+        challenge: c.challenge.toBase58(),
+        serial: big((await f.market.fetchChallenge(c.job))!.serial),
         verifier: first!.publicKey.toBase58(),
         upheld: true,
         resultHash: [...resultHash(true)],
@@ -223,9 +240,13 @@ describe('marketplace challenges (program mints)', () => {
         upheldVotes: 1,
         rejectedVotes: 1,
         voters: [first!.publicKey.toBase58(), second!.publicKey.toBase58(), ...Array(6).fill(DEFAULT_KEY)],
+        upheldMask: 0b01,
       });
       expect(plain(eventOf(f, second!, 'challengeVoted'))).toMatchObject({ upheld: false, upheldVotes: 1, rejectedVotes: 1 });
-      for (const v of [first!, second!]) expect(big((await f.market.fetchVerifier(v.publicKey))!.votesCast)).toBe(1n);
+      for (const v of [first!, second!]) expect(plain(await f.market.fetchVerifier(v.publicKey))).toMatchObject({ votesCast: 1n, openVotes: 1n, votesWon: 0n, votesLost: 0n });
+      // And each vote locks the verifier's collateral: it cannot be unlocked while the challenge is open
+      for (const v of [first!, second!]) expect((await collateralOf(v)).openJobs).toBe(1n);
+      await expectAnchorError(() => first!.client.collateralUnlock({ provider: first!.publicKey }), 'CannotWhileJobsOpen', 6023);
       // And the job stays challenged, no token moved
       expect(await status(c.job)).toBe('challenged');
       expect(await tokenBalance(f, c.vault)).toBe(JOB.escrow + BOND);
@@ -308,15 +329,17 @@ describe('marketplace challenges (program mints)', () => {
 
     it('is refused for a job not under challenge', async () => {
       const s = await submittedJob(f);
+      const other = await challengedJob();
       const [v] = await verifiers(1);
-      await expectAnchorError(() => vote(v!, s.job, true), 'JobStatusMismatch', 6016);
+      // (the SDK finds no challenge for the job: the challenge of another job is passed instead)
+      await expectAnchorError(() => sendWith(v!, () => vote(v!, other.job, true), 'challengeVote', { job: s.job }), 'JobStatusMismatch', 6016);
     });
 
     it("is refused with another job's challenge", async () => {
       const c = await challengedJob();
       const other = await challengedJob();
       const [v] = await verifiers(1);
-      await expectAnchorError(() => sendWith(v!, () => vote(v!, c.job, true), 'challengeVote', { challenge: challengeOf(other.job) }), 'JobStatusMismatch', 6016);
+      await expectAnchorError(() => sendWith(v!, () => vote(v!, c.job, true), 'challengeVote', { challenge: other.challenge }), 'JobStatusMismatch', 6016);
     });
 
     it('is refused without an Ed25519 verification before it', async () => {
@@ -331,7 +354,9 @@ describe('marketplace challenges (program mints)', () => {
       const [v] = await verifiers(1);
       const [, ix] = await voteIxs(v!, c.job, true);
       const impostor = f.marketUser();
-      await expectAnchorError(() => sendIxs(impostor, [ed25519Verification(impostor.keypair, verdictMessage(c.job, true, resultHash(true))), ix!]), 'SignerMismatch', 6023);
+      const { instance, challengeSerial } = await f.market.challengeOf(c.job);
+      const verdict = verdictMessage({ instance, challengeSerial, upheld: true, resultHash: resultHash(true) });
+      await expectAnchorError(() => sendIxs(impostor, [ed25519Verification(impostor.keypair, verdict), ix!]), 'SignerMismatch', 6023);
     });
 
     it('is refused when the verdict submitted is not the one signed', async () => {
@@ -367,7 +392,7 @@ describe('marketplace challenges (program mints)', () => {
     it("upheld by a quorum: slashes the provider's collateral to the challenger and the treasury, refunds the client, returns the bond, closes everything and emits ChallengeResolved", async () => {
       // Given a challenged job two verifiers found wrong
       const c = await decidedJob(true);
-      const rent = { job: lamports(f, c.job), vault: lamports(f, c.vault), challenge: lamports(f, challengeOf(c.job)) };
+      const rent = { job: lamports(f, c.job), vault: lamports(f, c.vault), challenge: lamports(f, c.challenge) };
       const before = {
         client: await f.computeOf(c.client.publicKey),
         clientLamports: lamports(f, c.client.publicKey),
@@ -392,15 +417,23 @@ describe('marketplace challenges (program mints)', () => {
       expect(await f.computeOf(c.client.publicKey)).toBe(before.client + JOB.escrow);
       expect(await f.computeOf(c.challenger.publicKey)).toBe(CHALLENGER_COMPUTE);
       expect(await f.computeOf(c.provider.publicKey)).toBe(0n);
-      // And the job, its vault and the challenge are closed, their rent back to who paid it
-      for (const account of [c.job, c.vault, challengeOf(c.job)]) expect(exists(f, account)).toBe(false);
+      // And the job and its vault are closed, their rent back to the client
+      for (const account of [c.job, c.vault]) expect(exists(f, account)).toBe(false);
       expect(lamports(f, c.client.publicKey) - before.clientLamports).toBe(rent.job + rent.vault);
+      // And the challenge stays, resolved, while its voters' collateral is locked
+      expect(plain(await f.market.fetchChallenge(c.job, c.serial))).toMatchObject({ resolved: true, outcome: { upheld: {} }, releasedMask: 0 });
+      for (const v of c.voters) expect((await collateralOf(v)).openJobs).toBe(1n);
+      // And once each voter is released it closes, its rent back to the challenger
+      await releaseVotes(c.challenge, c.voters);
+      expect(exists(f, c.challenge)).toBe(false);
       expect(lamports(f, c.challenger.publicKey) - before.challengerLamports).toBe(rent.challenge);
       // And the provider and the layer count the slash
       expect(await fetchProvider(c.provider)).toMatchObject({ openJobs: 0n, jobsChallenged: 1n, jobsSlashed: 1n, jobsCompleted: 0n });
       expect(await fetchLayer(c.layer)).toMatchObject({ jobsChallenged: 1n, jobsSlashed: 1n, jobsCompleted: 0n });
       expect(plain(eventOf(f, resolver, 'challengeResolved'))).toEqual({
         job: c.job.toBase58(),
+        challenge: c.challenge.toBase58(),
+        serial: big((await f.market.fetchMarket())!.challengesOpened),
         outcome: { upheld: {} },
         challenger: c.challenger.publicKey.toBase58(),
         provider: c.provider.publicKey.toBase58(),
@@ -442,7 +475,7 @@ describe('marketplace challenges (program mints)', () => {
       // Given a challenged job two verifiers found right
       const c = await decidedJob(false);
       const challengerLamports = lamports(f, c.challenger.publicKey);
-      const challengeRent = lamports(f, challengeOf(c.job));
+      const challengeRent = lamports(f, c.challenge);
       // When it is resolved
       const resolver = f.marketUser();
       await resolve(c.job, resolver);
@@ -451,13 +484,15 @@ describe('marketplace challenges (program mints)', () => {
       expect(await f.computeOf(c.challenger.publicKey)).toBe(CHALLENGER_COMPUTE - BOND);
       expect(await collateralOf(c.provider)).toEqual({ amount: MIN_COLLATERAL, openJobs: 1n });
       expect(await ubcOf(f, c.challenger.publicKey)).toBe(0n);
-      // And the challenge is closed, its rent back to the challenger; the job is back to submitted, settleable now
-      expect(exists(f, challengeOf(c.job))).toBe(false);
+      // And the challenge closes once its voters are released, its rent back to the challenger; the job is back to submitted, settleable now
+      await releaseVotes(c.challenge, c.voters);
+      expect(exists(f, c.challenge)).toBe(false);
       expect(lamports(f, c.challenger.publicKey) - challengerLamports).toBe(challengeRent);
       expect(plain(await f.market.fetchJob(c.job))).toMatchObject({ status: { submitted: {} }, bond: 0n, settleAfterTs: f.now() });
       expect(await tokenBalance(f, c.vault)).toBe(JOB.escrow);
-      expect(plain(eventOf(f, resolver, 'challengeResolved'))).toEqual({
+      expect(plain(eventOf(f, resolver, 'challengeResolved'))).toMatchObject({
         job: c.job.toBase58(),
+        challenge: c.challenge.toBase58(),
         outcome: { rejected: {} },
         challenger: c.challenger.publicKey.toBase58(),
         provider: c.provider.publicKey.toBase58(),
@@ -469,7 +504,7 @@ describe('marketplace challenges (program mints)', () => {
       });
       // And it cannot be challenged again, but settles at once, paying the provider on top of the bond
       const again = f.marketUser(CHALLENGER_COMPUTE);
-      await expectAnchorError(() => again.market.challengeOpen({ challenger: again.publicKey, job: c.job, bond: BOND }), 'ChallengeWindowClosed', 6026);
+      await expectAnchorError(() => again.market.challengeOpen({ challenger: again.publicKey, job: c.job, bond: BOND }), 'AlreadyChallenged', 6043);
       await settle(f, c.job, c.creator.publicKey);
       expect(await f.computeOf(c.provider.publicKey)).toBe(BOND + 2_655_000n + 30_000n);
       expect(await fetchProvider(c.provider)).toMatchObject({ openJobs: 0n, jobsCompleted: 1n, jobsChallenged: 1n, jobsSlashed: 0n });
@@ -488,8 +523,11 @@ describe('marketplace challenges (program mints)', () => {
       expect(await f.computeOf(c.challenger.publicKey)).toBe(CHALLENGER_COMPUTE);
       expect(await f.computeOf(c.provider.publicKey)).toBe(0n);
       expect(await collateralOf(c.provider)).toEqual({ amount: MIN_COLLATERAL, openJobs: 1n });
-      expect(exists(f, challengeOf(c.job))).toBe(false);
       expect(plain(eventOf(f, resolver, 'challengeResolved'))).toMatchObject({ outcome: { undecided: {} }, bond: BOND, slashed: 0n, refund: 0n, upheldVotes: 1, rejectedVotes: 0 });
+      // And the voter's release counts neither a win nor a loss, and closes the challenge
+      await releaseVotes(c.challenge, [v!]);
+      expect(exists(f, c.challenge)).toBe(false);
+      expect(plain(await f.market.fetchVerifier(v!.publicKey))).toMatchObject({ votesCast: 1n, openVotes: 0n, votesWon: 0n, votesLost: 0n });
       // And the job settles right away
       expect(await status(c.job)).toBe('submitted');
       await settle(f, c.job, c.creator.publicKey);

@@ -61,8 +61,8 @@ export const exists = (f: MarketFixture, key: PublicKey): boolean => f.provider.
 /** A job's vault PDA. */
 export const vaultOf = (job: PublicKey): PublicKey => marketplacePda.jobVault(job, PROGRAM_IDS.marketplace);
 
-/** A job's challenge PDA. */
-export const challengeOf = (job: PublicKey): PublicKey => marketplacePda.challenge(job, PROGRAM_IDS.marketplace);
+/** The challenge PDA of a job instance (`serial`). */
+export const challengeOf = (job: PublicKey, serial: bigint): PublicKey => marketplacePda.challenge(job, serial, PROGRAM_IDS.marketplace);
 
 /** `owner`'s associated $COMPUTE account (not created). */
 export const computeAta = (f: MarketFixture, owner: PublicKey): PublicKey => getAssociatedTokenAddressSync(f.computeMint, owner, true, f.tokenProgram);
@@ -132,7 +132,8 @@ export async function openJob(f: MarketFixture, o: JobOptions = {}) {
     maxPricePerThousand: o.maxPrice ?? JOB.maxPrice,
     provider: o.requested,
   });
-  return { ...published, published, client, job, jobId, vault: vaultOf(job) };
+  const serial = big((await f.market.fetchJob(job))!.serial);
+  return { ...published, published, client, job, jobId, serial, vault: vaultOf(job), challenge: challengeOf(job, serial) };
 }
 
 /** An open job claimed by a fresh provider at 2,000,000 per 1k unless given. */

@@ -100,9 +100,11 @@ describe('marketplace jobs (existing mints)', () => {
       // Then the job holds every term, open, at its PDA
       const vault = new PublicKey((await f.market.fetchJob(job))!.vault);
       expect(job.toBase58()).toBe(f.market.jobAddress(client.publicKey, 7).toBase58());
+      const serial = before.market.jobsCreated + 1n;
       expect(plain(await f.market.fetchJob(job))).toEqual({
         client: client.publicKey.toBase58(),
         jobId: 7n,
+        serial,
         layer: layer.toBase58(),
         layerVersion: 1,
         requestedProvider: requested.toBase58(),
@@ -119,6 +121,7 @@ describe('marketplace jobs (existing mints)', () => {
         outputHash: ZERO_HASH,
         tokensUsed: 0n,
         bond: 0n,
+        challenged: false,
         vault: PublicKey.findProgramAddressSync([Buffer.from('job_vault'), job.toBuffer()], PROGRAM_IDS.marketplace)[0].toBase58(),
         bump: jobBump(client.publicKey, 7),
         outputCid: '',
@@ -140,6 +143,7 @@ describe('marketplace jobs (existing mints)', () => {
         job: job.toBase58(),
         client: client.publicKey.toBase58(),
         jobId: 7n,
+        serial,
         layer: layer.toBase58(),
         layerVersion: 1,
         provider: requested.toBase58(),
@@ -289,6 +293,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect(await collateralJobs(provider)).toBe(1n);
       expect(plain(eventOf(f, provider, 'jobClaimed'))).toEqual({
         job: o.job.toBase58(),
+        jobSerial: o.serial,
         provider: provider.publicKey.toBase58(),
         ratePerThousand: JOB.providerPrice,
         deadlineTs: deadline,
@@ -421,6 +426,7 @@ describe('marketplace jobs (existing mints)', () => {
       });
       expect(plain(eventOf(f, relayer, 'receiptSubmitted'))).toEqual({
         job: c.job.toBase58(),
+        jobSerial: c.serial,
         provider: c.provider.publicKey.toBase58(),
         outputHash: [...receipt.outputHash],
         tokensUsed: 1_500n,
@@ -476,7 +482,7 @@ describe('marketplace jobs (existing mints)', () => {
       // Given the node's real signature over the receipt, one bit flipped
       const c = await claimedJob(f);
       const receipt = receiptOf();
-      const message = receiptMessage(c.job, receipt);
+      const message = receiptMessage(await f.market.jobInstance(c.job), c.provider.publicKey, receipt);
       // (web3.js lays the verification out as: 16-byte header, public key, signature, message)
       const signature = Uint8Array.from(ed25519Verification(c.provider.nodeKey, message).data.subarray(48, 112));
       signature[0]! ^= 1;
@@ -584,6 +590,7 @@ describe('marketplace jobs (existing mints)', () => {
       const event = plain(eventOf(f, settler, 'jobSettled')) as Record<string, unknown>;
       expect(event).toEqual({
         job: c.job.toBase58(),
+        jobSerial: c.serial,
         layer: c.layer.toBase58(),
         provider: c.provider.publicKey.toBase58(),
         client: c.client.publicKey.toBase58(),
@@ -623,7 +630,7 @@ describe('marketplace jobs (existing mints)', () => {
       });
     });
 
-    it("pays a child layer's parent holder its share, rounding each part down and the price up, and the parts add up to the escrow", async () => {
+    it("pays a child layer's parent holder its share, rounding the burn and fee up, the royalty down and the price up, and the parts add up to the escrow", async () => {
       // Given a child layer (10% royalty, a quarter of it to the parent) run by a provider at
       // 2,000,003 per 1k for 777 tokens: price ceil(1,554,002.331) = 1,554,003
       const parent = await f.publishedLayer({ pricePerThousand: JOB.layerPrice, royaltyBps: 1_000 });
@@ -636,17 +643,18 @@ describe('marketplace jobs (existing mints)', () => {
       // When it is settled
       const settler = f.marketUser();
       await settler.market.jobSettle({ job: c.job, layerHolder: child.creator.publicKey, parentHolder: parent.creator.publicKey });
-      // Then burn 7,770, fee 15,540, royalty 155,400 of which 38,850 to the parent, provider 1,375,293, refund 3,445,997
+      // Then burn 7,771 (7,770.015 up), fee 15,541 (15,540.03 up), royalty 155,400 (down) of which 38,850
+      // to the parent, provider 1,375,291, refund 3,445,997
       const event = plain(eventOf(f, settler, 'jobSettled')) as Record<string, unknown>;
       expect(event).toMatchObject({
         price: 1_554_003n,
-        burned: 7_770n,
-        fee: 15_540n,
+        burned: 7_771n,
+        fee: 15_541n,
         royalty: 116_550n,
         royaltyRecipient: child.creator.publicKey.toBase58(),
         parentRoyalty: 38_850n,
         parentRecipient: parent.creator.publicKey.toBase58(),
-        providerPayment: 1_375_293n,
+        providerPayment: 1_375_291n,
         refund: 3_445_997n,
         reward: 15_540n,
       });
@@ -654,7 +662,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect(sumOfParts(event)).toBe(JOB.escrow);
       expect(await f.computeOf(child.creator.publicKey)).toBe(116_550n);
       expect(await f.computeOf(parent.creator.publicKey)).toBe(38_850n);
-      expect(await f.computeOf(provider.publicKey)).toBe(1_375_293n + 15_540n);
+      expect(await f.computeOf(provider.publicKey)).toBe(1_375_291n + 15_540n);
       expect(await f.computeOf(c.client.publicKey)).toBe(clientBefore + 3_445_997n);
       // And the child layer counts both royalties as earned, the parent none
       expect((await fetchLayer(child.layer)).royaltiesEarned).toBe(155_400n);
@@ -920,7 +928,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect(exists(f, o.job)).toBe(false);
       expect(exists(f, o.vault)).toBe(false);
       expect(lamports(f, o.client.publicKey) - before).toBe(rent - TX_FEE);
-      expect(plain(eventOf(f, o.client, 'jobClosed'))).toEqual({ job: o.job.toBase58(), client: o.client.publicKey.toBase58(), provider: DEFAULT_KEY, refund: JOB.escrow, expired: false });
+      expect(plain(eventOf(f, o.client, 'jobClosed'))).toEqual({ job: o.job.toBase58(), jobSerial: o.serial, client: o.client.publicKey.toBase58(), provider: DEFAULT_KEY, refund: JOB.escrow, expired: false });
     });
 
     it('works while the economy is paused', async () => {
@@ -1005,6 +1013,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect(await f.computeOf(c.provider.publicKey)).toBe(0n);
       expect(plain(eventOf(f, stranger, 'jobClosed'))).toEqual({
         job: c.job.toBase58(),
+        jobSerial: c.serial,
         client: c.client.publicKey.toBase58(),
         provider: c.provider.publicKey.toBase58(),
         refund: JOB.escrow,
@@ -1106,6 +1115,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect(lamports(f, c.client.publicKey) - before).toBe(rent - TX_FEE);
       expect(plain(eventOf(f, c.client, 'jobRated'))).toEqual({
         job: c.job.toBase58(),
+        jobSerial: c.serial,
         provider: c.provider.publicKey.toBase58(),
         layer: c.layer.toBase58(),
         rating: 4,
@@ -1190,6 +1200,7 @@ describe('marketplace jobs (existing mints)', () => {
       expect((await fetchProvider(c.provider)).ratingCount).toBe(0n);
       expect(plain(eventOf(f, c.client, 'jobClosed'))).toEqual({
         job: c.job.toBase58(),
+        jobSerial: c.serial,
         client: c.client.publicKey.toBase58(),
         provider: c.provider.publicKey.toBase58(),
         refund: 0n,

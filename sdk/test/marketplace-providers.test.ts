@@ -1,5 +1,4 @@
 import { BN } from '@coral-xyz/anchor';
-import { address } from '@solana/kit';
 import { Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROGRAM_IDS, type ProviderSpec, collateralAddress, decodeEvents, marketplacePda, sha256 } from '../src/index.ts';
@@ -60,8 +59,9 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         expect([p.openJobs, p.jobsCompleted, p.jobsChallenged, p.jobsSlashed, p.tokensServed, p.ratingSum, p.ratingCount, p.earned].map(str)).toEqual(['0', '0', '0', '0', '0', '0', '0', '0']);
         expect([p.endpoint, p.baseModels]).toEqual(['http://10.0.0.1:9000', 'llama-3-8b']);
         expect(p.bump).toBe(PublicKey.findProgramAddressSync([Buffer.from('provider'), u.publicKey.toBuffer()], PROGRAM_IDS.marketplace)[1]);
-        // Sized for the longest texts: discriminator, 2 keys, 11 integers, the bump, 2 × (length + 128 bytes).
-        expect(rawAccount(f, providerAddress(u.publicKey))!.data.length).toBe(8 + 2 * 32 + 11 * 8 + 1 + 2 * (4 + 128));
+        // Sized for the longest texts: discriminator, 2 keys, 11 integers, the bump, the deregistered flag, 2 × (length + 128 bytes).
+        expect(rawAccount(f, providerAddress(u.publicKey))!.data.length).toBe(8 + 2 * 32 + 11 * 8 + 1 + 1 + 2 * (4 + 128));
+        expect(p.deregistered).toBe(false);
         const events = decodeEvents(f.market.program, u.provider.last!.logs);
         expect(events.map((e) => e.name)).toEqual(['providerRegistered']);
         const e = events[0]!.data;
@@ -285,21 +285,34 @@ for (const mode of ['existing mints', 'program mints'] as const) {
     // -----------------------------------------------------------------------------------------
 
     describe('provider_deregister', () => {
-      it('closes the provider, returns its rent to the wallet, and emits ProviderDeregistered', async () => {
+      it('keeps the record, marked deregistered, and emits ProviderDeregistered', async () => {
         const u = await f.registeredProvider();
         const account = providerAddress(u.publicKey);
-        const rent = rawAccount(f, account)!.lamports;
-        const wallet = address(u.publicKey.toBase58());
-        const before = f.provider.svm.getBalance(wallet)!;
+        const before = rawAccount(f, account)!;
         await u.market.providerDeregister({ authority: u.publicKey });
-        expect(rawAccount(f, account)).toBeNull();
-        expect(f.provider.svm.getBalance(wallet)! - before + 5_000n).toBe(rent);
+        const after = rawAccount(f, account)!;
+        expect(after.lamports).toBe(before.lamports);
+        expect((await f.market.fetchProvider(u.publicKey))!.deregistered).toBe(true);
         const events = decodeEvents(f.market.program, u.provider.last!.logs);
         expect(events.map((e) => e.name)).toEqual(['providerDeregistered']);
         expect([b58(events[0]!.data.provider), b58(events[0]!.data.authority)]).toEqual([account.toBase58(), u.publicKey.toBase58()]);
-        // And the wallet may register again afresh
+        // And it cannot deregister twice
+        await expectAnchorError(() => u.market.providerDeregister({ authority: u.publicKey }), 'ProviderDeregistered', 6037);
+      });
+
+      it('a deregistered provider cannot claim, update or heartbeat (ProviderDeregistered)', async () => {
+        const u = await f.registeredProvider({ pricePerThousand: 2_000_000n });
+        const { layer } = await f.publishedLayer({ pricePerThousand: 1_000_000n });
+        const client = f.marketUser(100n * WHOLE);
+        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'Ahoy', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+        await u.market.providerDeregister({ authority: u.publicKey });
+        await expectAnchorError(() => u.market.jobClaim({ authority: u.publicKey, job }), 'ProviderDeregistered', 6037);
+        await expectAnchorError(() => u.market.providerUpdate({ authority: u.publicKey, spec: spec() }), 'ProviderDeregistered', 6037);
+        await expectAnchorError(() => u.market.providerHeartbeat({ signer: u.publicKey, authority: u.publicKey }), 'ProviderDeregistered', 6037);
+        // And registering again is refused while still registered
         await u.market.providerRegister({ authority: u.publicKey, spec: spec() });
-        expect(str((await f.market.fetchProvider(u.publicKey))!.openJobs)).toBe('0');
+        await expectAnchorError(() => u.market.providerRegister({ authority: u.publicKey, spec: spec() }), 'AccountDiscriminatorAlreadySet', 3000);
+        await u.market.jobClaim({ authority: u.publicKey, job });
       });
 
       it('is refused while a claimed job is open (CannotWhileJobsOpen)', async () => {

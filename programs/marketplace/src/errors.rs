@@ -77,5 +77,19 @@ spicetime_abi::program_errors! {
         CannotChallengeOwnJob = 6035 => "a provider cannot challenge its own job",
         /// 6036 0x1794
         CannotWhilePaused = 6036 => "the economy is paused: no new jobs",
+        /// 6037 0x1795
+        ProviderDeregistered = 6037 => "the provider is deregistered: register again first",
+        /// 6038 0x1796
+        JobSerialMismatch = 6038 => "another instance of the job: it was closed and created again",
+        /// 6039 0x1797
+        ChallengeNotResolved = 6039 => "the challenge is not resolved yet",
+        /// 6040 0x1798
+        VoterNotFound = 6040 => "the verifier did not vote on this challenge",
+        /// 6041 0x1799
+        VoteAlreadyReleased = 6041 => "the verifier's vote on this challenge was already released",
+        /// 6042 0x179a
+        ChallengeResolved = 6042 => "the challenge is already resolved",
+        /// 6043 0x179b
+        AlreadyChallenged = 6043 => "the job was already challenged: an instance takes one challenge",
     }
 }

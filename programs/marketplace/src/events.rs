@@ -3,11 +3,11 @@
 use pinocchio::Address;
 use spicetime_abi::borsh::Text;
 
-use crate::state::{ChallengeOutcome, MarketParams, Provider};
+use crate::state::{ChallengeOutcome, MarketParams, Provider, VoteResult};
 
 spicetime_abi::event! {
     /// The market configuration was created.
-    pub struct MarketInitialized { admin: Address, params: MarketParams }
+    pub struct MarketInitialized { admin: Address, cluster: [u8; 32], params: MarketParams }
 }
 
 spicetime_abi::event! {
@@ -84,7 +84,7 @@ spicetime_abi::event! {
 }
 
 spicetime_abi::event! {
-    /// A provider left (its account is closed).
+    /// A provider left: its account stays, with its counters, marked deregistered.
     pub struct ProviderDeregistered { provider: Address, authority: Address }
 }
 
@@ -99,6 +99,8 @@ spicetime_abi::event! {
         job: Address,
         client: Address,
         job_id: u64,
+        /// Unique to this instance of the job (its address repeats when the job id is re-used).
+        serial: u64,
         layer: Address,
         layer_version: u32,
         /// The provider asked for; all zeros for any.
@@ -113,18 +115,19 @@ spicetime_abi::event! {
 
 spicetime_abi::event! {
     /// A provider claimed a job.
-    pub struct JobClaimed { job: Address, provider: Address, rate_per_thousand: u64, deadline_ts: i64, open_jobs: u64 }
+    pub struct JobClaimed { job: Address, job_serial: u64, provider: Address, rate_per_thousand: u64, deadline_ts: i64, open_jobs: u64 }
 }
 
 spicetime_abi::event! {
     /// The provider's signed receipt was recorded.
-    pub struct ReceiptSubmitted { job: Address, provider: Address, output_hash: [u8; 32], tokens_used: u64, settle_after_ts: i64, output_cid: Text<64> }
+    pub struct ReceiptSubmitted { job: Address, job_serial: u64, provider: Address, output_hash: [u8; 32], tokens_used: u64, settle_after_ts: i64, output_cid: Text<64> }
 }
 
 spicetime_abi::event! {
     /// A job was settled: every payment out of its escrow, to the base unit.
     pub struct JobSettled {
         job: Address,
+        job_serial: u64,
         layer: Address,
         provider: Address,
         client: Address,
@@ -149,13 +152,14 @@ spicetime_abi::event! {
 
 spicetime_abi::event! {
     /// A job was closed: cancelled, expired (`expired`), or closed after settlement (refund 0).
-    pub struct JobClosed { job: Address, client: Address, provider: Address, refund: u64, expired: bool }
+    pub struct JobClosed { job: Address, job_serial: u64, client: Address, provider: Address, refund: u64, expired: bool }
 }
 
 spicetime_abi::event! {
     /// The client rated a settled job.
     pub struct JobRated {
         job: Address,
+        job_serial: u64,
         provider: Address,
         layer: Address,
         rating: u8,
@@ -168,18 +172,20 @@ spicetime_abi::event! {
 
 spicetime_abi::event! {
     /// A receipt was challenged.
-    pub struct ChallengeOpened { job: Address, challenger: Address, bond: u64, vote_deadline_ts: i64 }
+    pub struct ChallengeOpened { job: Address, job_serial: u64, challenge: Address, serial: u64, challenger: Address, bond: u64, vote_deadline_ts: i64 }
 }
 
 spicetime_abi::event! {
-    /// A verifier voted.
-    pub struct ChallengeVoted { job: Address, verifier: Address, upheld: bool, result_hash: [u8; 32], upheld_votes: u8, rejected_votes: u8 }
+    /// A verifier voted; its collateral stays locked until its vote is released after resolution.
+    pub struct ChallengeVoted { job: Address, challenge: Address, serial: u64, verifier: Address, upheld: bool, result_hash: [u8; 32], upheld_votes: u8, rejected_votes: u8 }
 }
 
 spicetime_abi::event! {
     /// A challenge was resolved.
     pub struct ChallengeResolved {
         job: Address,
+        challenge: Address,
+        serial: u64,
         outcome: ChallengeOutcome,
         challenger: Address,
         provider: Address,
@@ -190,5 +196,19 @@ spicetime_abi::event! {
         refund: u64,
         upheld_votes: u8,
         rejected_votes: u8,
+    }
+}
+
+spicetime_abi::event! {
+    /// A voter's collateral lock was released after its challenge was resolved.
+    pub struct ChallengeVoteReleased {
+        challenge: Address,
+        verifier: Address,
+        result: VoteResult,
+        votes_won: u64,
+        votes_lost: u64,
+        open_votes: u64,
+        /// Whether it was the last voter, closing the challenge.
+        closed: bool,
     }
 }

@@ -44,7 +44,7 @@ spicetime_abi::program! {
         provider_update::ProviderUpdate => provider_update::process,
         /// Records that the provider's node is alive.
         provider_heartbeat::ProviderHeartbeatIx => provider_heartbeat::process,
-        /// Closes a provider with no open job.
+        /// Deregisters a provider with no open job (its record stays).
         provider_deregister::ProviderDeregister => provider_deregister::process,
         /// Claims an open job at the provider's price.
         job_claim::JobClaim => job_claim::process,
@@ -62,7 +62,7 @@ spicetime_abi::program! {
         // Verifier
         /// Registers a verifier backed by its economy collateral.
         verifier_register::VerifierRegister => verifier_register::process,
-        /// Records a verifier's ed25519-signed verdict on a challenge.
+        /// Records a verifier's ed25519-signed verdict on a challenge and locks its collateral.
         challenge_vote::ChallengeVote => challenge_vote::process,
         // Anyone
         /// Settles a job after its challenge window, paying everyone at once.
@@ -73,6 +73,8 @@ spicetime_abi::program! {
         challenge_open::ChallengeOpen => challenge_open::process,
         /// Resolves a challenge by its quorum or its deadline.
         challenge_resolve::ChallengeResolve => challenge_resolve::process,
+        /// Releases a voter's collateral lock after resolution and counts its vote won or lost.
+        challenge_vote_release::ChallengeVoteRelease => challenge_vote_release::process,
     }
     accounts [state::Market, state::Layer, state::LayerVersion, state::Provider, state::Verifier, state::Job, state::Challenge]
     events [
@@ -80,10 +82,10 @@ spicetime_abi::program! {
         events::LayerUpdated, events::LayerRetired, events::ProviderRegistered, events::ProviderHeartbeat,
         events::ProviderDeregistered, events::VerifierRegistered, events::JobCreated, events::JobClaimed,
         events::ReceiptSubmitted, events::JobSettled, events::JobClosed, events::JobRated, events::ChallengeOpened,
-        events::ChallengeVoted, events::ChallengeResolved,
+        events::ChallengeVoted, events::ChallengeResolved, events::ChallengeVoteReleased,
     ]
     types [
-        state::MarketParams, state::JobStatus, state::ChallengeOutcome,
+        state::MarketParams, state::JobStatus, state::ChallengeOutcome, state::VoteResult,
         instructions::layer_publish::LayerSpec, instructions::provider_register::ProviderSpec,
     ]
     errors errors::MarketError;

@@ -19,5 +19,5 @@ pub const VERIFIER_SEED: &[u8; 8] = b"verifier";
 pub const JOB_SEED: &[u8; 3] = b"job";
 /// A job's escrow token account: `["job_vault", job]`.
 pub const JOB_VAULT_SEED: &[u8; 9] = b"job_vault";
-/// A job's challenge: `["challenge", job]`.
+/// A job instance's challenge: `["challenge", job, job_serial as u64 LE]`.
 pub const CHALLENGE_SEED: &[u8; 9] = b"challenge";

@@ -1,7 +1,12 @@
 //! How a settled job's escrow divides, to the base unit: the job's price (tokens used at the
-//! claimed rate, rounded up) pays the burn, the treasury fee, the royalty (the parent's share
-//! within it) and the provider; the rest of the escrow goes back to the client. The parts always
-//! add up to the escrow exactly.
+//! claimed rate, rounded up, and at least [`MIN_JOB_PRICE`] once it is not zero) pays the burn,
+//! the treasury fee, the royalty (the parent's share within it) and the provider; the rest of the
+//! escrow goes back to the client. The parts always add up to the escrow exactly.
+//!
+//! The protocol's parts (burn and fee) are rounded up, so no job escapes them by being small: a
+//! priced job pays at least one base unit of each non-zero rate. The royalty rounds down. The
+//! provider's reward, paid by the economy program on top, never exceeds the burn and fee together:
+//! a provider that is its own client and layer holder gets back at most what it paid the protocol.
 
 use pinocchio::error::ProgramError;
 
@@ -18,10 +23,14 @@ pub struct Rates {
     pub reward_bps: u16,
 }
 
+/// The least a job that used tokens at a non-zero rate pays, in base units: with each protocol rate
+/// at most 10% (the economy's bounds), rounding both up still leaves their sum within the price.
+pub const MIN_JOB_PRICE: u64 = 2;
+
 /// A settled job's payments in $COMPUTE base units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Split {
-    /// The job's price: tokens used at the rate, rounded up.
+    /// The job's price: tokens used at the rate, rounded up, at least [`MIN_JOB_PRICE`] unless zero.
     pub price: u64,
     pub burn: u64,
     pub fee: u64,
@@ -31,30 +40,55 @@ pub struct Split {
     pub parent_royalty: u64,
     pub provider: u64,
     pub refund: u64,
-    /// Reward the economy program pays the provider on top (not from the escrow).
+    /// Reward the economy program pays the provider on top (not from the escrow): at most burn + fee.
     pub reward: u64,
 }
 
-fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+fn bps_product(amount: u64, bps: u16) -> Result<u128, ProgramError> {
     // amount × bps / 10,000 ≤ amount when bps ≤ 10,000; larger bps can still not overflow u128.
-    let part = (amount as u128).checked_mul(bps as u128).ok_or(MarketError::ArithmeticOverflow)? / BPS as u128;
+    (amount as u128).checked_mul(bps as u128).ok_or_else(|| MarketError::ArithmeticOverflow.into())
+}
+
+fn to_u64(part: u128) -> Result<u64, ProgramError> {
     u64::try_from(part).map_err(|_| MarketError::ArithmeticOverflow.into())
 }
 
-/// Splits `escrow` for a job that used `tokens` at `rate_per_thousand`.
-pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> Result<Split, ProgramError> {
+/// `bps` of `amount`, rounded down.
+fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+    to_u64(bps_product(amount, bps)? / BPS as u128)
+}
+
+/// `bps` of `amount`, rounded up.
+fn bps_of_ceil(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+    to_u64(bps_product(amount, bps)?.div_ceil(BPS as u128))
+}
+
+/// What a job that used `tokens` at `rate_per_thousand` costs: rounded up, and at least
+/// [`MIN_JOB_PRICE`] when not zero.
+pub fn price(tokens: u64, rate_per_thousand: u64) -> Result<u64, ProgramError> {
     let price = crate::state::Job::price_of(tokens, rate_per_thousand)?;
+    Ok(if price == 0 { 0 } else { price.max(MIN_JOB_PRICE) })
+}
+
+/// Splits `escrow` (at least [`MIN_JOB_PRICE`], as `job_create` requires) for a job that used
+/// `tokens` at `rate_per_thousand`.
+pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> Result<Split, ProgramError> {
+    let price = price(tokens, rate_per_thousand)?;
     let refund = escrow.checked_sub(price).ok_or(MarketError::ArithmeticOverflow)?;
-    let burn = bps_of(price, rates.burn_bps)?;
-    let fee = bps_of(price, rates.fee_bps)?;
-    let after_protocol = price.checked_sub(burn).and_then(|p| p.checked_sub(fee)).ok_or(MarketError::RoyaltyBpsExceeded)?;
+    // Rounded up, then bounded by what is left, so the parts never exceed the price even under
+    // rates beyond the economy's bounds.
+    let overflow = || ProgramError::from(MarketError::ArithmeticOverflow);
+    let burn = bps_of_ceil(price, rates.burn_bps)?.min(price);
+    let after_burn = price.checked_sub(burn).ok_or_else(overflow)?;
+    let fee = bps_of_ceil(price, rates.fee_bps)?.min(after_burn);
+    let after_protocol = after_burn.checked_sub(fee).ok_or_else(overflow)?;
     // Economy parameters may change after a layer is published: the royalty never takes more than
     // what the burn and fee leave, so settlement cannot fail on it.
     let total_royalty = bps_of(price, rates.royalty_bps)?.min(after_protocol);
     let parent_royalty = bps_of(total_royalty, rates.parent_share_bps.min(BPS as u16))?;
     let royalty = total_royalty.checked_sub(parent_royalty).ok_or(MarketError::ArithmeticOverflow)?;
     let provider = after_protocol.checked_sub(total_royalty).ok_or(MarketError::ArithmeticOverflow)?;
-    let reward = bps_of(price, rates.reward_bps)?;
+    let reward = bps_of(price, rates.reward_bps)?.min(burn.checked_add(fee).ok_or_else(overflow)?);
     Ok(Split { price, burn, fee, royalty, parent_royalty, provider, refund, reward })
 }
 
@@ -77,7 +111,30 @@ mod tests {
     fn a_worked_example() {
         // 1,500 tokens at 2,000 per 1k = 3,000; escrow for 2,000 tokens at 2,500 per 1k = 5,000.
         let s = split(5_000, 1_500, 2_000, rates()).unwrap();
-        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 225, parent_royalty: 75, provider: 2_655, refund: 2_000, reward: 60 });
+        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 225, parent_royalty: 75, provider: 2_655, refund: 2_000, reward: 45 });
+    }
+
+    #[test]
+    fn tiny_jobs_pay_one_base_unit_of_each_protocol_rate() {
+        // 1 token at 1,000 per 1k costs 1, raised to the minimum of 2: one unit burned, one to the treasury.
+        let s = split(10, 1, 1_000, Rates { burn_bps: 50, fee_bps: 100, ..Rates::default() }).unwrap();
+        assert_eq!((s.price, s.burn, s.fee, s.provider, s.refund), (2, 1, 1, 0, 8));
+        // 199 base units used to burn 0 (0.5% rounded down) and pay no fee below 100.
+        let s = split(1_000, 199, 1_000, Rates { burn_bps: 50, fee_bps: 100, ..Rates::default() }).unwrap();
+        assert_eq!((s.burn, s.fee), (1, 2));
+        // Nothing used, nothing paid.
+        let s = split(10, 0, 1_000, rates()).unwrap();
+        assert_eq!((s.price, s.burn, s.fee, s.refund), (0, 0, 0, 10));
+        // A rate of zero prices nothing.
+        assert_eq!(split(10, 1_000, 0, rates()).unwrap().price, 0);
+    }
+
+    #[test]
+    fn the_reward_never_exceeds_what_the_protocol_took() {
+        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 50, fee_bps: 100, reward_bps: 10_000, ..Rates::default() }).unwrap();
+        assert_eq!((s.burn, s.fee, s.reward), (50, 100, 150));
+        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 0, fee_bps: 0, reward_bps: 5_000, ..Rates::default() }).unwrap();
+        assert_eq!(s.reward, 0);
     }
 
     #[test]
@@ -92,13 +149,20 @@ mod tests {
         for _ in 0..100_000 {
             let max_tokens = next(1_000_000) + 1;
             let max_price = next(10_000_000) + 1;
-            let escrow = crate::state::Job::price_of(max_tokens, max_price).unwrap();
+            let escrow = crate::state::Job::price_of(max_tokens, max_price).unwrap().max(MIN_JOB_PRICE);
             let tokens = next(max_tokens + 1);
             let rate = next(max_price + 1);
             let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: next(10_001) as u16, parent_share_bps: next(10_001) as u16, reward_bps: next(10_001) as u16 };
             let s = split(escrow, tokens, rate, r).unwrap();
             assert_eq!(s.total(), Some(escrow));
             assert!(s.price <= escrow);
+            // A priced job pays at least one unit of each non-zero protocol rate, and the reward
+            // never exceeds what the protocol took.
+            if s.price > 0 {
+                assert!(r.burn_bps == 0 || s.burn >= 1);
+                assert!(r.fee_bps == 0 || s.fee >= 1);
+            }
+            assert!(s.reward <= s.burn + s.fee);
         }
     }
 

@@ -14,7 +14,8 @@ export type Marketplace = {
     {
       "name": "marketInit",
       "docs": [
-        "Creates the market configuration; the signer becomes its admin."
+        "Creates the market configuration for the cluster whose genesis hash is `cluster`; the signer",
+        "becomes its admin."
       ],
       "discriminator": [
         234,
@@ -72,6 +73,18 @@ export type Marketplace = {
             "defined": {
               "name": "marketParams"
             }
+          }
+        },
+        {
+          "name": "cluster",
+          "docs": [
+            "The cluster's genesis hash: named by every signed message, never changed."
+          ],
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
           }
         }
       ]
@@ -621,7 +634,8 @@ export type Marketplace = {
       "name": "providerRegister",
       "docs": [
         "Registers a provider; its $UBC collateral in the economy program must hold at least the",
-        "economy's provider minimum."
+        "economy's provider minimum. A provider that deregistered registers again into its old",
+        "record: the new offer, the counters kept."
       ],
       "discriminator": [
         185,
@@ -645,7 +659,7 @@ export type Marketplace = {
         {
           "name": "provider",
           "docs": [
-            "1. [writable] The provider PDA `[\"provider\", authority]`, created here."
+            "1. [writable] The provider PDA `[\"provider\", authority]`, created here (or reactivated)."
           ],
           "writable": true,
           "pda": {
@@ -800,7 +814,9 @@ export type Marketplace = {
     {
       "name": "providerDeregister",
       "docs": [
-        "Closes a provider with no open job; the rent goes back to its wallet."
+        "Deregisters a provider with no open job. The account stays, marked deregistered, with its",
+        "counters (jobs completed, challenged, slashed, ratings): registering again resumes the same",
+        "record, so a provider cannot shed a bad one by leaving."
       ],
       "discriminator": [
         110,
@@ -816,15 +832,14 @@ export type Marketplace = {
         {
           "name": "authority",
           "docs": [
-            "0. [writable, signer] The provider's wallet."
+            "0. [signer] The provider's wallet."
           ],
-          "writable": true,
           "signer": true
         },
         {
           "name": "provider",
           "docs": [
-            "1. [writable] The provider PDA `[\"provider\", authority]`, closed here."
+            "1. [writable] The provider PDA `[\"provider\", authority]`."
           ],
           "writable": true,
           "pda": {
@@ -975,8 +990,9 @@ export type Marketplace = {
         "Records the provider's receipt for a claimed job, before its deadline: the output hash,",
         "tokens used (at most the job's maximum) and output CID, signed by the provider's node key.",
         "The Ed25519 program's instruction right before this one must verify that signature over",
-        "`\"spicetime:receipt:v1\" ‖ job ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`.",
-        "Anyone may submit it. The challenge window starts."
+        "`\"spicetime:receipt:v2\" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ provider ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`",
+        "(`messages.rs`): it counts for this instance of the job, on this cluster, for its provider",
+        "only. Anyone may submit it. The challenge window starts."
       ],
       "discriminator": [
         208,
@@ -1058,8 +1074,9 @@ export type Marketplace = {
       "name": "jobCreate",
       "docs": [
         "Creates a job for a layer and escrows its most expensive outcome,",
-        "`ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE, in the job's vault. Refused while",
-        "the economy is paused."
+        "`ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job price),",
+        "in the job's vault. The job gets the next serial of the market's job count, which no other",
+        "instance of a job ever has. Refused while the economy is paused."
       ],
       "discriminator": [
         56,
@@ -1075,7 +1092,7 @@ export type Marketplace = {
         {
           "name": "market",
           "docs": [
-            "0. [writable] The market PDA `[\"market\"]` (counts jobs)."
+            "0. [writable] The market PDA `[\"market\"]` (counts jobs: the serial)."
           ],
           "writable": true,
           "pda": {
@@ -1508,10 +1525,12 @@ export type Marketplace = {
       "docs": [
         "Records a registered verifier's verdict on a challenged job, until the vote deadline or a",
         "quorum: the verifier re-ran the job and signed, with its wallet key,",
-        "`\"spicetime:verdict:v1\" ‖ job ‖ upheld (1 byte) ‖ its output hash`, verified by the Ed25519",
-        "program's instruction right before this one. Anyone may submit it; each verifier votes once,",
-        "never on a job it provided, challenged or paid for, and only while its economy collateral still holds",
-        "the minimum."
+        "`\"spicetime:verdict:v2\" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ challenge_serial (u64 LE) ‖ upheld (1 byte) ‖ its output hash`",
+        "(`messages.rs`), verified by the Ed25519 program's instruction right before this one, so the",
+        "verdict counts on this challenge of this job instance, on this cluster, only. Anyone may submit it; each verifier votes once,",
+        "never on a job it provided, challenged or paid for, and only while its economy collateral",
+        "still holds the minimum. The vote locks that collateral (one more open lock in the economy)",
+        "until `challenge_vote_release` after the challenge is resolved."
       ],
       "discriminator": [
         67,
@@ -1554,57 +1573,56 @@ export type Marketplace = {
         {
           "name": "challenge",
           "docs": [
-            "2. [writable] The challenge PDA `[\"challenge\", job]`."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  104,
-                  97,
-                  108,
-                  108,
-                  101,
-                  110,
-                  103,
-                  101
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "job"
-              }
-            ]
-          }
-        },
-        {
-          "name": "verifier",
-          "docs": [
-            "3. [writable] The verifier."
+            "2. [writable] The job instance's challenge PDA `[\"challenge\", job, job_serial]`."
           ],
           "writable": true
         },
         {
+          "name": "verifier",
+          "docs": [
+            "3. [writable] The verifier PDA `[\"verifier\", verifier_authority]`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "verifierAuthority",
+          "docs": [
+            "4. [] The verifier's wallet (signs the verdict; its collateral is locked)."
+          ]
+        },
+        {
           "name": "economyConfig",
           "docs": [
-            "4. [] The economy program's config."
+            "5. [] The economy program's config."
           ]
         },
         {
           "name": "collateral",
           "docs": [
-            "5. [] The verifier's collateral PDA in the economy program: still at least the minimum."
-          ]
+            "6. [writable] The verifier's collateral PDA in the economy program: at least the minimum, locked here."
+          ],
+          "writable": true
         },
         {
           "name": "instructions",
           "docs": [
-            "6. [] The instructions sysvar."
+            "7. [] The instructions sysvar."
           ],
           "address": "Sysvar1nstructions1111111111111111111111111"
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "8. [] The marketplace authority PDA `[\"economy_caller\"]`."
+          ],
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "economyProgram",
+          "docs": [
+            "9. [] The economy program."
+          ],
+          "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
         }
       ],
       "args": [
@@ -1975,7 +1993,9 @@ export type Marketplace = {
       "name": "challengeOpen",
       "docs": [
         "Challenges a job's receipt within its window: the challenger bonds $COMPUTE (at least the",
-        "market minimum) into the job's vault, and registered verifiers vote until the vote deadline."
+        "market minimum) into the job's vault, and registered verifiers vote until the vote deadline.",
+        "The challenger names the job instance (its serial); the challenge gets the next serial of",
+        "the market's challenge count, which verdicts name."
       ],
       "discriminator": [
         104,
@@ -1991,8 +2011,9 @@ export type Marketplace = {
         {
           "name": "market",
           "docs": [
-            "0. [] The market PDA `[\"market\"]`."
+            "0. [writable] The market PDA `[\"market\"]` (counts challenges: the serial)."
           ],
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -2027,7 +2048,7 @@ export type Marketplace = {
         {
           "name": "challenge",
           "docs": [
-            "3. [writable] The challenge PDA `[\"challenge\", job]`, created here."
+            "3. [writable] The challenge PDA `[\"challenge\", job, job_serial]`, created here."
           ],
           "writable": true,
           "pda": {
@@ -2049,6 +2070,10 @@ export type Marketplace = {
               {
                 "kind": "account",
                 "path": "job"
+              },
+              {
+                "kind": "arg",
+                "path": "jobSerial"
               }
             ]
           }
@@ -2131,6 +2156,13 @@ export type Marketplace = {
       ],
       "args": [
         {
+          "name": "jobSerial",
+          "docs": [
+            "The serial of the job instance challenged."
+          ],
+          "type": "u64"
+        },
+        {
           "name": "bond",
           "docs": [
             "$COMPUTE bonded, at least the market minimum."
@@ -2147,7 +2179,8 @@ export type Marketplace = {
         "market's slash amount, at most what it holds) to the challenger and the treasury, the",
         "client gets the whole escrow back, the challenger its bond, and the job closes. Rejected:",
         "the bond goes to the provider. Undecided: the bond goes back. In both, the job can be",
-        "settled right away."
+        "settled right away. The challenge stays, resolved, until each voter's collateral lock is",
+        "released (`challenge_vote_release`); one nobody voted on is closed here (rent to the challenger)."
       ],
       "discriminator": [
         121,
@@ -2191,31 +2224,9 @@ export type Marketplace = {
         {
           "name": "challenge",
           "docs": [
-            "2. [writable] The challenge PDA `[\"challenge\", job]`, closed here (rent to the challenger)."
+            "2. [writable] The job instance's challenge PDA `[\"challenge\", job, job_serial]`."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  104,
-                  97,
-                  108,
-                  108,
-                  101,
-                  110,
-                  103,
-                  101
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "job"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "jobVault",
@@ -2377,6 +2388,75 @@ export type Marketplace = {
           "name": "economyProgram",
           "docs": [
             "23. [] The economy program."
+          ],
+          "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "challengeVoteRelease",
+      "docs": [
+        "After a challenge is resolved, releases one voter's collateral lock (anyone may) and counts",
+        "its vote as won or lost on its verifier account (neither when the challenge ended",
+        "undecided). The last release closes the challenge (rent to the challenger)."
+      ],
+      "discriminator": [
+        105,
+        189,
+        235,
+        201,
+        62,
+        158,
+        163,
+        134
+      ],
+      "accounts": [
+        {
+          "name": "challenge",
+          "docs": [
+            "0. [writable] The resolved challenge."
+          ],
+          "writable": true
+        },
+        {
+          "name": "challenger",
+          "docs": [
+            "1. [writable] The challenger (gets the rent when the challenge closes)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "verifier",
+          "docs": [
+            "2. [writable] The voter's verifier PDA `[\"verifier\", verifier_authority]`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "verifierAuthority",
+          "docs": [
+            "3. [] The voter's wallet."
+          ]
+        },
+        {
+          "name": "collateral",
+          "docs": [
+            "4. [writable] The voter's collateral PDA in the economy program."
+          ],
+          "writable": true
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "5. [] The marketplace authority PDA `[\"economy_caller\"]`."
+          ],
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "economyProgram",
+          "docs": [
+            "6. [] The economy program."
           ],
           "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
         }
@@ -2724,6 +2804,19 @@ export type Marketplace = {
         166,
         105
       ]
+    },
+    {
+      "name": "challengeVoteReleased",
+      "discriminator": [
+        170,
+        196,
+        1,
+        129,
+        16,
+        32,
+        44,
+        112
+      ]
     }
   ],
   "errors": [
@@ -2911,6 +3004,41 @@ export type Marketplace = {
       "code": 6036,
       "name": "cannotWhilePaused",
       "msg": "the economy is paused: no new jobs"
+    },
+    {
+      "code": 6037,
+      "name": "providerDeregistered",
+      "msg": "the provider is deregistered: register again first"
+    },
+    {
+      "code": 6038,
+      "name": "jobSerialMismatch",
+      "msg": "another instance of the job: it was closed and created again"
+    },
+    {
+      "code": 6039,
+      "name": "challengeNotResolved",
+      "msg": "the challenge is not resolved yet"
+    },
+    {
+      "code": 6040,
+      "name": "voterNotFound",
+      "msg": "the verifier did not vote on this challenge"
+    },
+    {
+      "code": 6041,
+      "name": "voteAlreadyReleased",
+      "msg": "the verifier's vote on this challenge was already released"
+    },
+    {
+      "code": 6042,
+      "name": "challengeResolved",
+      "msg": "the challenge is already resolved"
+    },
+    {
+      "code": 6043,
+      "name": "alreadyChallenged",
+      "msg": "the job was already challenged: an instance takes one challenge"
     }
   ],
   "types": [
@@ -2930,6 +3058,20 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "cluster",
+            "docs": [
+              "The cluster the market runs on (its genesis hash), set once at `market_init`: every",
+              "signed receipt and verdict names it, so a signature made on one cluster (devnet, a local",
+              "chain), where the program has the same id and job addresses repeat, never counts on another."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
             "name": "params",
             "type": {
               "defined": {
@@ -2947,7 +3089,15 @@ export type Marketplace = {
           {
             "name": "jobsCreated",
             "docs": [
-              "Jobs created, all time."
+              "Jobs created, all time; a job's serial is this count after its creation, so no two job",
+              "instances ever share one (a job closed and re-created at its address gets a new serial)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "challengesOpened",
+            "docs": [
+              "Challenges opened, all time; a challenge's serial is this count after its opening."
             ],
             "type": "u64"
           },
@@ -3281,6 +3431,14 @@ export type Marketplace = {
             "type": "u8"
           },
           {
+            "name": "deregistered",
+            "docs": [
+              "Deregistered providers keep their record (counters included) and take no jobs until",
+              "they register again."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "endpoint",
             "docs": [
               "Where clients reach the node."
@@ -3315,6 +3473,27 @@ export type Marketplace = {
             "type": "u64"
           },
           {
+            "name": "openVotes",
+            "docs": [
+              "Votes on challenges not yet resolved and released: its collateral stays locked meanwhile."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "votesWon",
+            "docs": [
+              "Votes on the winning side of a decided challenge."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "votesLost",
+            "docs": [
+              "Votes on the losing side of a decided challenge."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "registeredTs",
             "type": "i64"
           },
@@ -3331,7 +3510,8 @@ export type Marketplace = {
     {
       "name": "job",
       "docs": [
-        "A job, at PDA `[\"job\", client, job_id]`; its $COMPUTE escrow sits in `[\"job_vault\", job]`."
+        "A job, at PDA `[\"job\", client, job_id]`; its $COMPUTE escrow sits in `[\"job_vault\", job]`.",
+        "The address repeats when a client re-uses a job id after the job closed; the serial never does."
       ],
       "type": {
         "kind": "struct",
@@ -3342,6 +3522,14 @@ export type Marketplace = {
           },
           {
             "name": "jobId",
+            "type": "u64"
+          },
+          {
+            "name": "serial",
+            "docs": [
+              "The market's job count at creation: unique to this instance of the job, and part of",
+              "every receipt, verdict and challenge that concerns it."
+            ],
             "type": "u64"
           },
           {
@@ -3453,6 +3641,13 @@ export type Marketplace = {
             "type": "u64"
           },
           {
+            "name": "challenged",
+            "docs": [
+              "Set by the job's one challenge: an instance is challenged at most once."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "vault",
             "docs": [
               "The job's escrow token account `[\"job_vault\", job]`."
@@ -3476,7 +3671,8 @@ export type Marketplace = {
     {
       "name": "challenge",
       "docs": [
-        "A challenge of a job's receipt, at PDA `[\"challenge\", job]`."
+        "A challenge of a job's receipt, at PDA `[\"challenge\", job, job_serial]`: one per job",
+        "instance. It stays after it is resolved until every voter's collateral lock is released."
       ],
       "type": {
         "kind": "struct",
@@ -3484,6 +3680,20 @@ export type Marketplace = {
           {
             "name": "job",
             "type": "pubkey"
+          },
+          {
+            "name": "jobSerial",
+            "docs": [
+              "The serial of the job instance challenged."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "serial",
+            "docs": [
+              "The market's challenge count at opening: unique to this challenge, part of every verdict."
+            ],
+            "type": "u64"
           },
           {
             "name": "challenger",
@@ -3525,6 +3735,35 @@ export type Marketplace = {
             }
           },
           {
+            "name": "upheldMask",
+            "docs": [
+              "Bit `i` set: voter `i` voted to uphold."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "releasedMask",
+            "docs": [
+              "Bit `i` set: voter `i`'s collateral lock was released after resolution."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "resolved",
+            "docs": [
+              "Set once resolved, with its outcome."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "outcome",
+            "type": {
+              "defined": {
+                "name": "challengeOutcome"
+              }
+            }
+          },
+          {
             "name": "bump",
             "docs": [
               "Canonical bump of the challenge PDA."
@@ -3545,6 +3784,15 @@ export type Marketplace = {
           {
             "name": "admin",
             "type": "pubkey"
+          },
+          {
+            "name": "cluster",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
           },
           {
             "name": "params",
@@ -3790,7 +4038,7 @@ export type Marketplace = {
     {
       "name": "providerDeregistered",
       "docs": [
-        "A provider left (its account is closed)."
+        "A provider left: its account stays, with its counters, marked deregistered."
       ],
       "type": {
         "kind": "struct",
@@ -3843,6 +4091,13 @@ export type Marketplace = {
           },
           {
             "name": "jobId",
+            "type": "u64"
+          },
+          {
+            "name": "serial",
+            "docs": [
+              "Unique to this instance of the job (its address repeats when the job id is re-used)."
+            ],
             "type": "u64"
           },
           {
@@ -3901,6 +4156,10 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "jobSerial",
+            "type": "u64"
+          },
+          {
             "name": "provider",
             "type": "pubkey"
           },
@@ -3930,6 +4189,10 @@ export type Marketplace = {
           {
             "name": "job",
             "type": "pubkey"
+          },
+          {
+            "name": "jobSerial",
+            "type": "u64"
           },
           {
             "name": "provider",
@@ -3970,6 +4233,10 @@ export type Marketplace = {
           {
             "name": "job",
             "type": "pubkey"
+          },
+          {
+            "name": "jobSerial",
+            "type": "u64"
           },
           {
             "name": "layer",
@@ -4060,6 +4327,10 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "jobSerial",
+            "type": "u64"
+          },
+          {
             "name": "client",
             "type": "pubkey"
           },
@@ -4089,6 +4360,10 @@ export type Marketplace = {
           {
             "name": "job",
             "type": "pubkey"
+          },
+          {
+            "name": "jobSerial",
+            "type": "u64"
           },
           {
             "name": "provider",
@@ -4134,6 +4409,18 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "jobSerial",
+            "type": "u64"
+          },
+          {
+            "name": "challenge",
+            "type": "pubkey"
+          },
+          {
+            "name": "serial",
+            "type": "u64"
+          },
+          {
             "name": "challenger",
             "type": "pubkey"
           },
@@ -4151,7 +4438,7 @@ export type Marketplace = {
     {
       "name": "challengeVoted",
       "docs": [
-        "A verifier voted."
+        "A verifier voted; its collateral stays locked until its vote is released after resolution."
       ],
       "type": {
         "kind": "struct",
@@ -4159,6 +4446,14 @@ export type Marketplace = {
           {
             "name": "job",
             "type": "pubkey"
+          },
+          {
+            "name": "challenge",
+            "type": "pubkey"
+          },
+          {
+            "name": "serial",
+            "type": "u64"
           },
           {
             "name": "verifier",
@@ -4201,6 +4496,14 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "challenge",
+            "type": "pubkey"
+          },
+          {
+            "name": "serial",
+            "type": "u64"
+          },
+          {
             "name": "outcome",
             "type": {
               "defined": {
@@ -4241,6 +4544,52 @@ export type Marketplace = {
           {
             "name": "rejectedVotes",
             "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "challengeVoteReleased",
+      "docs": [
+        "A voter's collateral lock was released after its challenge was resolved."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "challenge",
+            "type": "pubkey"
+          },
+          {
+            "name": "verifier",
+            "type": "pubkey"
+          },
+          {
+            "name": "result",
+            "type": {
+              "defined": {
+                "name": "voteResult"
+              }
+            }
+          },
+          {
+            "name": "votesWon",
+            "type": "u64"
+          },
+          {
+            "name": "votesLost",
+            "type": "u64"
+          },
+          {
+            "name": "openVotes",
+            "type": "u64"
+          },
+          {
+            "name": "closed",
+            "docs": [
+              "Whether it was the last voter, closing the challenge."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -4298,7 +4647,9 @@ export type Marketplace = {
           {
             "name": "rewardBps",
             "docs": [
-              "Provider reward in $COMPUTE paid by the economy program on settlement, in basis points of the job's price."
+              "Provider reward in $COMPUTE paid by the economy program on settlement, in basis points of",
+              "the job's price; capped at settlement by the job's burn + treasury fee, so a provider acting",
+              "as its own client and layer holder never profits from wash jobs."
             ],
             "type": "u16"
           },
@@ -4351,6 +4702,26 @@ export type Marketplace = {
           },
           {
             "name": "rejected"
+          },
+          {
+            "name": "undecided"
+          }
+        ]
+      }
+    },
+    {
+      "name": "voteResult",
+      "docs": [
+        "How a verifier's vote fared once its challenge was resolved."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "won"
+          },
+          {
+            "name": "lost"
           },
           {
             "name": "undecided"

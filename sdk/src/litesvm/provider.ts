@@ -47,6 +47,13 @@ const toAccountInfo = (svm: LiteSVM, key: PublicKey): AccountInfo<Buffer> | null
  * `account.fetch()` and errors as `AnchorError` work as against a validator. Each transaction
  * gets a fresh blockhash, so identical transactions can be sent twice.
  */
+const genesisHashes = new WeakMap<LiteSVM, string>();
+/** LiteSVM has no genesis: an SVM's first blockhash asked for stands in for it, the same for every provider over it. */
+function genesisHashOf(svm: LiteSVM): string {
+  if (!genesisHashes.has(svm)) genesisHashes.set(svm, svm.latestBlockhash());
+  return genesisHashes.get(svm)!;
+}
+
 export class LiteSvmProvider implements Provider {
   readonly connection: Connection;
   readonly publicKey: PublicKey;
@@ -67,6 +74,7 @@ export class LiteSvmProvider implements Provider {
       getMultipleAccountsInfo: async (keys: PublicKey[]) => keys.map((k) => toAccountInfo(svm, k)),
       getMinimumBalanceForRentExemption: async (bytes: number) => Number(svm.minimumBalanceForRentExemption(BigInt(bytes))),
       getLatestBlockhash: async () => ({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0 }),
+      getGenesisHash: async () => genesisHashOf(svm),
     };
     this.connection = connection as unknown as Connection;
   }

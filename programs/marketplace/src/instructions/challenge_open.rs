@@ -12,16 +12,18 @@ use crate::state::{Challenge, Job, JobStatus, Layer, Market, Provider};
 spicetime_abi::instruction! {
     /// Challenges a job's receipt within its window: the challenger bonds $COMPUTE (at least the
     /// market minimum) into the job's vault, and registered verifiers vote until the vote deadline.
+    /// The challenger names the job instance (its serial); the challenge gets the next serial of
+    /// the market's challenge count, which verdicts name.
     pub struct ChallengeOpen = "challenge_open" {
         accounts {
-            /// 0. [] The market PDA `["market"]`.
-            market: [] pda({MARKET_SEED}),
+            /// 0. [writable] The market PDA `["market"]` (counts challenges: the serial).
+            market: [writable] pda({MARKET_SEED}),
             /// 1. [writable, signer] The challenger, who pays the bond and the rent.
             challenger: [writable, signer],
             /// 2. [writable] The job.
             job: [writable],
-            /// 3. [writable] The challenge PDA `["challenge", job]`, created here.
-            challenge: [writable] seeds({CHALLENGE_SEED}, job),
+            /// 3. [writable] The challenge PDA `["challenge", job, job_serial]`, created here.
+            challenge: [writable] seeds({CHALLENGE_SEED}, job, [job_serial]),
             /// 4. [writable] The job's vault PDA `["job_vault", job]` (holds the bond).
             job_vault: [writable] pda({JOB_VAULT_SEED}, job),
             /// 5. [writable] The challenger's $COMPUTE account.
@@ -40,6 +42,8 @@ spicetime_abi::instruction! {
             system_program: [] address(SYSTEM_PROGRAM_ID),
         }
         args {
+            /// The serial of the job instance challenged.
+            job_serial: u64,
             /// $COMPUTE bonded, at least the market minimum.
             bond: u64,
         }
@@ -47,9 +51,13 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
-    let market = Market::read(&ix.market, program_id)?;
+    let mut market = Market::read(&ix.market, program_id)?;
     let mut job = Job::read(&ix.job, program_id)?;
+    job.check_serial(ix.job_serial)?;
     job.check_status(JobStatus::Submitted)?;
+    if job.challenged {
+        return Err(MarketError::AlreadyChallenged.into());
+    }
     let now = Clock::get()?.unix_timestamp;
     if now >= job.settle_after_ts {
         return Err(MarketError::ChallengeWindowClosed.into());
@@ -73,6 +81,8 @@ pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
 
     let challenge = Challenge {
         job: *ix.job.address(),
+        job_serial: job.serial,
+        serial: market.next_challenge_serial()?,
         challenger: *ix.challenger.address(),
         bond: ix.bond,
         opened_ts: now,
@@ -81,20 +91,32 @@ pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
         ..Challenge::default()
     };
     let bump = [ix.challenge.bump];
-    let seeds = [Seed::from(CHALLENGE_SEED), Seed::from(ix.job.address().as_ref()), Seed::from(&bump)];
+    let serial = job.serial.to_le_bytes();
+    let seeds = [Seed::from(CHALLENGE_SEED), Seed::from(ix.job.address().as_ref()), Seed::from(&serial), Seed::from(&bump)];
     create_pda_account(&NewAccount { payer: &ix.challenger, account: &ix.challenge, space: Challenge::SPACE, owner: program_id }, &seeds)?;
     challenge.save(&mut ix.challenge)?;
     let bond = TokenMove { token_program: &ix.token_program, from: &ix.challenger_token, mint: &ix.compute_mint, to: &ix.job_vault, authority: &ix.challenger };
     token::transfer_checked(&bond, ix.bond, economy.compute_decimals, &[])?;
 
     job.status = JobStatus::Challenged;
+    job.challenged = true;
     job.bond = ix.bond;
     provider.jobs_challenged = provider.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     layer.jobs_challenged = layer.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     job.save(&mut ix.job)?;
     provider.save(&mut ix.provider)?;
     layer.save(&mut ix.layer)?;
+    market.save(&mut ix.market)?;
 
-    ChallengeOpened { job: *ix.job.address(), challenger: challenge.challenger, bond: ix.bond, vote_deadline_ts: challenge.vote_deadline_ts }.emit();
+    ChallengeOpened {
+        job: *ix.job.address(),
+        job_serial: job.serial,
+        challenge: *ix.challenge.address(),
+        serial: challenge.serial,
+        challenger: challenge.challenger,
+        bond: ix.bond,
+        vote_deadline_ts: challenge.vote_deadline_ts,
+    }
+    .emit();
     Ok(())
 }

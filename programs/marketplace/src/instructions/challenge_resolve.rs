@@ -8,7 +8,7 @@ use crate::economy_cpi::{collateral_release, collateral_slash, EconomyCall, Slas
 use crate::errors::MarketError;
 use crate::escrow::{check_compute, check_vault, compute_account, economy_config, Escrow};
 use crate::events::ChallengeResolved;
-use crate::seeds::{CHALLENGE_SEED, JOB_VAULT_SEED, MARKET_SEED};
+use crate::seeds::{JOB_VAULT_SEED, MARKET_SEED};
 use crate::state::{Challenge, ChallengeOutcome, Job, JobStatus, Layer, Market, Provider};
 
 spicetime_abi::instruction! {
@@ -17,15 +17,16 @@ spicetime_abi::instruction! {
     /// market's slash amount, at most what it holds) to the challenger and the treasury, the
     /// client gets the whole escrow back, the challenger its bond, and the job closes. Rejected:
     /// the bond goes to the provider. Undecided: the bond goes back. In both, the job can be
-    /// settled right away.
+    /// settled right away. The challenge stays, resolved, until each voter's collateral lock is
+    /// released (`challenge_vote_release`); one nobody voted on is closed here (rent to the challenger).
     pub struct ChallengeResolve = "challenge_resolve" {
         accounts {
             /// 0. [] The market PDA `["market"]`.
             market: [] pda({MARKET_SEED}),
             /// 1. [writable] The job (closed when upheld).
             job: [writable],
-            /// 2. [writable] The challenge PDA `["challenge", job]`, closed here (rent to the challenger).
-            challenge: [writable] pda({CHALLENGE_SEED}, job),
+            /// 2. [writable] The job instance's challenge PDA `["challenge", job, job_serial]`.
+            challenge: [writable],
             /// 3. [writable] The job's vault PDA `["job_vault", job]`.
             job_vault: [writable] pda({JOB_VAULT_SEED}, job),
             /// 4. [writable] The job's client.
@@ -77,7 +78,7 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     let market = Market::read(&ix.market, program_id)?;
     let mut job = Job::read(&ix.job, program_id)?;
     job.check_status(JobStatus::Challenged)?;
-    let challenge = Challenge::read(&ix.challenge, program_id, ix.job.address())?;
+    let mut challenge = Challenge::read(&ix.challenge, program_id, ix.job.address(), job.serial)?;
     spicetime_abi::account::check_address(&ix.challenger, &challenge.challenger, "challenger")?;
     check_vault(&ix.job_vault, &job.vault)?;
     job.check_client(ix.client.address())?;
@@ -150,10 +151,18 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
             job.save(&mut ix.job)?;
         }
     }
-    spicetime_abi::account::close(&mut ix.challenge, &mut ix.challenger)?;
+    challenge.resolved = true;
+    challenge.outcome = outcome;
+    if challenge.all_released() {
+        spicetime_abi::account::close(&mut ix.challenge, &mut ix.challenger)?;
+    } else {
+        challenge.save(&mut ix.challenge)?;
+    }
 
     ChallengeResolved {
         job: *ix.job.address(),
+        challenge: *ix.challenge.address(),
+        serial: challenge.serial,
         outcome,
         challenger: challenge.challenger,
         provider: job.provider,

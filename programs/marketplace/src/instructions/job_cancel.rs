@@ -46,6 +46,6 @@ pub fn process(mut ix: JobCancel, program_id: &Address) -> ProgramResult {
     escrow.close(&ix.client)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
-    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund, expired: false }.emit();
+    JobClosed { job: *ix.job.address(), job_serial: job.serial, client: job.client, provider: job.provider, refund, expired: false }.emit();
     Ok(())
 }

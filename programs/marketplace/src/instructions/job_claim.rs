@@ -43,6 +43,7 @@ pub fn process(mut ix: JobClaim, program_id: &Address) -> ProgramResult {
     let market = Market::read(&ix.market, program_id)?;
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(ix.authority.address())?;
+    provider.check_registered()?;
     let mut job = Job::read(&ix.job, program_id)?;
     job.check_status(JobStatus::Open)?;
     if job.requested_provider != Address::default() && &job.requested_provider != ix.authority.address() {
@@ -72,6 +73,6 @@ pub fn process(mut ix: JobClaim, program_id: &Address) -> ProgramResult {
     job.save(&mut ix.job)?;
     provider.save(&mut ix.provider)?;
 
-    JobClaimed { job: *ix.job.address(), provider: job.provider, rate_per_thousand: rate, deadline_ts: job.deadline_ts, open_jobs: provider.open_jobs }.emit();
+    JobClaimed { job: *ix.job.address(), job_serial: job.serial, provider: job.provider, rate_per_thousand: rate, deadline_ts: job.deadline_ts, open_jobs: provider.open_jobs }.emit();
     Ok(())
 }

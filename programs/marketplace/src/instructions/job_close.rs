@@ -22,6 +22,6 @@ pub fn process(mut ix: JobClose, program_id: &Address) -> ProgramResult {
     job.check_status(JobStatus::Settled)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
-    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund: 0, expired: false }.emit();
+    JobClosed { job: *ix.job.address(), job_serial: job.serial, client: job.client, provider: job.provider, refund: 0, expired: false }.emit();
     Ok(())
 }

@@ -8,15 +8,17 @@ use crate::errors::MarketError;
 use crate::escrow::{check_compute, compute_account, economy_config};
 use crate::events::JobCreated;
 use crate::seeds::{JOB_SEED, JOB_VAULT_SEED, MARKET_SEED};
+use crate::split::MIN_JOB_PRICE;
 use crate::state::{Job, JobStatus, Layer, Market};
 
 spicetime_abi::instruction! {
     /// Creates a job for a layer and escrows its most expensive outcome,
-    /// `ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE, in the job's vault. Refused while
-    /// the economy is paused.
+    /// `ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job price),
+    /// in the job's vault. The job gets the next serial of the market's job count, which no other
+    /// instance of a job ever has. Refused while the economy is paused.
     pub struct JobCreate = "job_create" {
         accounts {
-            /// 0. [writable] The market PDA `["market"]` (counts jobs).
+            /// 0. [writable] The market PDA `["market"]` (counts jobs: the serial).
             market: [writable] pda({MARKET_SEED}),
             /// 1. [writable, signer] The client, who pays the escrow and the rent.
             client: [writable, signer],
@@ -66,7 +68,7 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
         return Err(MarketError::PriceExceeded.into());
     }
     let escrow = Job::price_of(ix.max_tokens, ix.max_price_per_thousand)?;
-    if escrow == 0 {
+    if escrow < MIN_JOB_PRICE {
         return Err(MarketError::InvalidAmount.into());
     }
     compute_account(&economy, &ix.client_token, &ix.token_program, ix.client.address(), "client_token")?;
@@ -77,6 +79,7 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
     let job = Job {
         client: *ix.client.address(),
         job_id: ix.job_id,
+        serial: market.next_job_serial()?,
         layer: *ix.layer.address(),
         layer_version: layer.version,
         requested_provider: ix.provider,
@@ -103,13 +106,13 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
     let deposit = TokenMove { token_program: &ix.token_program, from: &ix.client_token, mint: &ix.compute_mint, to: &ix.job_vault, authority: &ix.client };
     token::transfer_checked(&deposit, escrow, economy.compute_decimals, &[])?;
 
-    market.jobs_created = market.jobs_created.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     market.save(&mut ix.market)?;
 
     JobCreated {
         job: *ix.job.address(),
         client: job.client,
         job_id: job.job_id,
+        serial: job.serial,
         layer: job.layer,
         layer_version: job.layer_version,
         provider: job.requested_provider,

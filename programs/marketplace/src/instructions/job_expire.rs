@@ -67,6 +67,6 @@ pub fn process(mut ix: JobExpire, program_id: &Address) -> ProgramResult {
     provider.save(&mut ix.provider)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
-    JobClosed { job: *ix.job.address(), client: job.client, provider: job.provider, refund, expired: true }.emit();
+    JobClosed { job: *ix.job.address(), job_serial: job.serial, client: job.client, provider: job.provider, refund, expired: true }.emit();
     Ok(())
 }

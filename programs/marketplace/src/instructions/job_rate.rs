@@ -48,6 +48,7 @@ pub fn process(mut ix: JobRate, program_id: &Address) -> ProgramResult {
 
     JobRated {
         job: *ix.job.address(),
+        job_serial: job.serial,
         provider: job.provider,
         layer: job.layer,
         rating: ix.rating,

@@ -13,8 +13,9 @@ spicetime_abi::instruction! {
     /// Records the provider's receipt for a claimed job, before its deadline: the output hash,
     /// tokens used (at most the job's maximum) and output CID, signed by the provider's node key.
     /// The Ed25519 program's instruction right before this one must verify that signature over
-    /// `"spicetime:receipt:v1" ‖ job ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`.
-    /// Anyone may submit it. The challenge window starts.
+    /// `"spicetime:receipt:v2" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ provider ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`
+    /// (`messages.rs`): it counts for this instance of the job, on this cluster, for its provider
+    /// only. Anyone may submit it. The challenge window starts.
     pub struct JobReceipt = "job_receipt" {
         accounts {
             /// 0. [] The market PDA `["market"]`.
@@ -57,7 +58,8 @@ pub fn process(mut ix: JobReceipt, program_id: &Address) -> ProgramResult {
     if ix.tokens_used > job.max_tokens {
         return Err(MarketError::TokensExceeded.into());
     }
-    let message = messages::receipt(ix.job.address(), &ix.output_hash, ix.tokens_used, ix.output_cid.as_bytes());
+    let instance = messages::JobInstance { cluster: &market.cluster, job: ix.job.address(), serial: job.serial };
+    let message = messages::receipt(&instance, &job.provider, &ix.output_hash, ix.tokens_used, ix.output_cid.as_bytes());
     check_preceding_signature(&ix.instructions, &provider.node_key, message.as_bytes()).map_err(signature_error)?;
 
     job.status = JobStatus::Submitted;
@@ -69,6 +71,7 @@ pub fn process(mut ix: JobReceipt, program_id: &Address) -> ProgramResult {
 
     ReceiptSubmitted {
         job: *ix.job.address(),
+        job_serial: job.serial,
         provider: job.provider,
         output_hash: job.output_hash,
         tokens_used: job.tokens_used,

@@ -158,6 +158,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
 
     JobSettled {
         job: *ix.job.address(),
+        job_serial: job.serial,
         layer: job.layer,
         provider: job.provider,
         client: job.client,

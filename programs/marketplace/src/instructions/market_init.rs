@@ -6,7 +6,8 @@ use crate::seeds::MARKET_SEED;
 use crate::state::{Market, MarketParams};
 
 spicetime_abi::instruction! {
-    /// Creates the market configuration; the signer becomes its admin.
+    /// Creates the market configuration for the cluster whose genesis hash is `cluster`; the signer
+    /// becomes its admin.
     pub struct MarketInit = "market_init" {
         accounts {
             /// 0. [writable] The market PDA `["market"]`, created here.
@@ -18,6 +19,8 @@ spicetime_abi::instruction! {
         }
         args {
             params: MarketParams,
+            /// The cluster's genesis hash: named by every signed message, never changed.
+            cluster: [u8; 32],
         }
     }
 }
@@ -27,12 +30,12 @@ pub fn process(mut ix: MarketInit, program_id: &Address) -> ProgramResult {
     if !ix.market.owned_by(&SYSTEM_PROGRAM_ID) || !ix.market.is_data_empty() {
         return Err(fail_account(AnchorErrorCode::AccountDiscriminatorAlreadySet, "market"));
     }
-    let market = Market { admin: *ix.admin.address(), params: ix.params, bump: ix.market.bump, ..Market::default() };
+    let market = Market { admin: *ix.admin.address(), cluster: ix.cluster, params: ix.params, bump: ix.market.bump, ..Market::default() };
     let bump = [ix.market.bump];
     let seeds = [Seed::from(MARKET_SEED), Seed::from(&bump)];
     create_pda_account(&NewAccount { payer: &ix.admin, account: &ix.market, space: Market::SPACE, owner: program_id }, &seeds)?;
     market.save(&mut ix.market)?;
 
-    MarketInitialized { admin: market.admin, params: market.params }.emit();
+    MarketInitialized { admin: market.admin, cluster: market.cluster, params: market.params }.emit();
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod challenge_open;
 pub mod challenge_resolve;
 pub mod challenge_vote;
+pub mod challenge_vote_release;
 pub mod job_cancel;
 pub mod job_claim;
 pub mod job_close;

@@ -6,12 +6,14 @@ use crate::seeds::PROVIDER_SEED;
 use crate::state::Provider;
 
 spicetime_abi::instruction! {
-    /// Closes a provider with no open job; the rent goes back to its wallet.
+    /// Deregisters a provider with no open job. The account stays, marked deregistered, with its
+    /// counters (jobs completed, challenged, slashed, ratings): registering again resumes the same
+    /// record, so a provider cannot shed a bad one by leaving.
     pub struct ProviderDeregister = "provider_deregister" {
         accounts {
-            /// 0. [writable, signer] The provider's wallet.
-            authority: [writable, signer],
-            /// 1. [writable] The provider PDA `["provider", authority]`, closed here.
+            /// 0. [signer] The provider's wallet.
+            authority: [signer],
+            /// 1. [writable] The provider PDA `["provider", authority]`.
             provider: [writable] pda({PROVIDER_SEED}, authority),
         }
         args {}
@@ -19,12 +21,14 @@ spicetime_abi::instruction! {
 }
 
 pub fn process(mut ix: ProviderDeregister, program_id: &Address) -> ProgramResult {
-    let provider = Provider::read(&ix.provider, program_id)?;
+    let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(ix.authority.address())?;
+    provider.check_registered()?;
     if provider.open_jobs > 0 {
         return Err(MarketError::CannotWhileJobsOpen.into());
     }
-    spicetime_abi::account::close(&mut ix.provider, &mut ix.authority)?;
+    provider.deregistered = true;
+    provider.save(&mut ix.provider)?;
 
     ProviderDeregistered { provider: *ix.provider.address(), authority: provider.authority }.emit();
     Ok(())

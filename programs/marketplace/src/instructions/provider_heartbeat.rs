@@ -22,6 +22,7 @@ pub fn process(mut ix: ProviderHeartbeatIx, program_id: &Address) -> ProgramResu
     if ix.signer.address() != &provider.node_key {
         provider.check_authority(ix.signer.address())?;
     }
+    provider.check_registered()?;
     provider.heartbeat_ts = Clock::get()?.unix_timestamp;
     provider.save(&mut ix.provider)?;
 

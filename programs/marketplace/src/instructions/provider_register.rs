@@ -36,12 +36,13 @@ impl ProviderSpec {
 
 spicetime_abi::instruction! {
     /// Registers a provider; its $UBC collateral in the economy program must hold at least the
-    /// economy's provider minimum.
+    /// economy's provider minimum. A provider that deregistered registers again into its old
+    /// record: the new offer, the counters kept.
     pub struct ProviderRegister = "provider_register" {
         accounts {
             /// 0. [writable, signer] The provider's wallet, who pays the rent.
             authority: [writable, signer],
-            /// 1. [writable] The provider PDA `["provider", authority]`, created here.
+            /// 1. [writable] The provider PDA `["provider", authority]`, created here (or reactivated).
             provider: [writable] seeds({PROVIDER_SEED}, authority),
             /// 2. [] The economy program's config.
             economy_config: [],
@@ -60,10 +61,13 @@ pub fn process(mut ix: ProviderRegister, program_id: &Address) -> ProgramResult 
     ix.spec.check()?;
     let economy = economy_config(&ix.economy_config)?;
     check_collateral(&economy, &ix.collateral, ix.authority.address())?;
+    let now = Clock::get()?.unix_timestamp;
+    if ix.provider.owned_by(program_id) {
+        return reregister(ix, program_id, now);
+    }
     if !ix.provider.owned_by(&SYSTEM_PROGRAM_ID) || !ix.provider.is_data_empty() {
         return Err(fail_account(AnchorErrorCode::AccountDiscriminatorAlreadySet, "provider"));
     }
-    let now = Clock::get()?.unix_timestamp;
     let provider = Provider {
         authority: *ix.authority.address(),
         node_key: ix.spec.node_key,
@@ -78,6 +82,26 @@ pub fn process(mut ix: ProviderRegister, program_id: &Address) -> ProgramResult 
     let bump = [ix.provider.bump];
     let seeds = [Seed::from(PROVIDER_SEED), Seed::from(ix.authority.address().as_ref()), Seed::from(&bump)];
     create_pda_account(&NewAccount { payer: &ix.authority, account: &ix.provider, space: Provider::SPACE, owner: program_id }, &seeds)?;
+    provider.save(&mut ix.provider)?;
+
+    ProviderRegistered::of(ix.provider.address(), &provider).emit();
+    Ok(())
+}
+
+/// Reactivates a deregistered provider's record (at its PDA, so its own) with the new offer.
+fn reregister(mut ix: ProviderRegister, program_id: &Address, now: i64) -> ProgramResult {
+    let mut provider = Provider::read(&ix.provider, program_id)?;
+    provider.check_authority(ix.authority.address())?;
+    if !provider.deregistered {
+        return Err(fail_account(AnchorErrorCode::AccountDiscriminatorAlreadySet, "provider"));
+    }
+    provider.deregistered = false;
+    provider.node_key = ix.spec.node_key;
+    provider.price_per_thousand = ix.spec.price_per_thousand;
+    provider.endpoint = ix.spec.endpoint;
+    provider.base_models = ix.spec.base_models;
+    provider.registered_ts = now;
+    provider.heartbeat_ts = now;
     provider.save(&mut ix.provider)?;
 
     ProviderRegistered::of(ix.provider.address(), &provider).emit();

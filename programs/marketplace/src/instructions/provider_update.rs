@@ -23,6 +23,7 @@ spicetime_abi::instruction! {
 pub fn process(mut ix: ProviderUpdate, program_id: &Address) -> ProgramResult {
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(ix.authority.address())?;
+    provider.check_registered()?;
     ix.spec.check()?;
     provider.node_key = ix.spec.node_key;
     provider.price_per_thousand = ix.spec.price_per_thousand;

@@ -34,7 +34,7 @@ pub fn process(mut ix: VerifierRegister, program_id: &Address) -> ProgramResult 
     if !ix.verifier.owned_by(&SYSTEM_PROGRAM_ID) || !ix.verifier.is_data_empty() {
         return Err(fail_account(AnchorErrorCode::AccountDiscriminatorAlreadySet, "verifier"));
     }
-    let verifier = Verifier { authority: *ix.authority.address(), votes_cast: 0, registered_ts: Clock::get()?.unix_timestamp, bump: ix.verifier.bump };
+    let verifier = Verifier { authority: *ix.authority.address(), registered_ts: Clock::get()?.unix_timestamp, bump: ix.verifier.bump, ..Verifier::default() };
     let bump = [ix.verifier.bump];
     let seeds = [Seed::from(VERIFIER_SEED), Seed::from(ix.authority.address().as_ref()), Seed::from(&bump)];
     create_pda_account(&NewAccount { payer: &ix.authority, account: &ix.verifier, space: Verifier::SPACE, owner: program_id }, &seeds)?;

@@ -27,9 +27,13 @@ impl Default for JobStatus {
 
 spicetime_abi::account! {
     /// A job, at PDA `["job", client, job_id]`; its $COMPUTE escrow sits in `["job_vault", job]`.
+    /// The address repeats when a client re-uses a job id after the job closed; the serial never does.
     pub struct Job {
         client: Address,
         job_id: u64,
+        /// The market's job count at creation: unique to this instance of the job, and part of
+        /// every receipt, verdict and challenge that concerns it.
+        serial: u64,
         layer: Address,
         /// The layer version the job runs.
         layer_version: u32,
@@ -56,6 +60,8 @@ spicetime_abi::account! {
         tokens_used: u64,
         /// A challenger's bond held in the job vault beside the escrow.
         bond: u64,
+        /// Set by the job's one challenge: an instance is challenged at most once.
+        challenged: bool,
         /// The job's escrow token account `["job_vault", job]`.
         vault: Address,
         /// Canonical bump of the job PDA.
@@ -75,6 +81,14 @@ impl Job {
     pub fn check_status(&self, status: JobStatus) -> Result<(), ProgramError> {
         if self.status != status {
             return Err(MarketError::JobStatusMismatch.into());
+        }
+        Ok(())
+    }
+
+    /// Fails unless `serial` is this instance's serial.
+    pub fn check_serial(&self, serial: u64) -> Result<(), ProgramError> {
+        if self.serial != serial {
+            return Err(MarketError::JobSerialMismatch.into());
         }
         Ok(())
     }

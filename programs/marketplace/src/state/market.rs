@@ -23,7 +23,9 @@ spicetime_abi::borsh_struct! {
         slash_amount: u64,
         /// The challenger's share of a slash in basis points; the treasury gets the rest.
         challenger_bps: u16,
-        /// Provider reward in $COMPUTE paid by the economy program on settlement, in basis points of the job's price.
+        /// Provider reward in $COMPUTE paid by the economy program on settlement, in basis points of
+        /// the job's price; capped at settlement by the job's burn + treasury fee, so a provider acting
+        /// as its own client and layer holder never profits from wash jobs.
         reward_bps: u16,
         /// Least challenge bond in $COMPUTE base units (greater than zero).
         min_bond: u64,
@@ -53,11 +55,18 @@ spicetime_abi::account! {
     pub struct Market {
         /// Who may change the parameters (never slash: only a verifier quorum can).
         admin: Address,
+        /// The cluster the market runs on (its genesis hash), set once at `market_init`: every
+        /// signed receipt and verdict names it, so a signature made on one cluster (devnet, a local
+        /// chain), where the program has the same id and job addresses repeat, never counts on another.
+        cluster: [u8; 32],
         params: MarketParams,
         /// Layers published, all time.
         layers_published: u64,
-        /// Jobs created, all time.
+        /// Jobs created, all time; a job's serial is this count after its creation, so no two job
+        /// instances ever share one (a job closed and re-created at its address gets a new serial).
         jobs_created: u64,
+        /// Challenges opened, all time; a challenge's serial is this count after its opening.
+        challenges_opened: u64,
         /// Jobs settled, all time.
         jobs_settled: u64,
         /// $COMPUTE paid to layer holders as royalties, all time.
@@ -70,6 +79,18 @@ spicetime_abi::account! {
 }
 
 impl Market {
+    /// Counts one more job and returns its serial (1, 2, …): never reused.
+    pub fn next_job_serial(&mut self) -> Result<u64, ProgramError> {
+        self.jobs_created = self.jobs_created.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        Ok(self.jobs_created)
+    }
+
+    /// Counts one more challenge and returns its serial (1, 2, …): never reused.
+    pub fn next_challenge_serial(&mut self) -> Result<u64, ProgramError> {
+        self.challenges_opened = self.challenges_opened.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        Ok(self.challenges_opened)
+    }
+
     /// Reads the market; its owner and discriminator authenticate it (created only at its PDA).
     pub fn read(view: &pinocchio::AccountView, program_id: &Address) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;

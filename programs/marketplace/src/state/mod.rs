@@ -8,7 +8,7 @@ pub mod market;
 pub mod provider;
 pub mod verifier;
 
-pub use challenge::{Challenge, ChallengeOutcome, MAX_VOTERS};
+pub use challenge::{Challenge, ChallengeOutcome, VoteResult, MAX_VOTERS};
 pub use job::{Job, JobStatus};
 pub use layer::Layer;
 pub use layer_version::LayerVersion;

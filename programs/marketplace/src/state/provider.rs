@@ -26,6 +26,9 @@ spicetime_abi::account! {
         heartbeat_ts: i64,
         /// Canonical bump of the provider PDA.
         bump: u8,
+        /// Deregistered providers keep their record (counters included) and take no jobs until
+        /// they register again.
+        deregistered: bool,
         /// Where clients reach the node.
         endpoint: Text<128>,
         /// Base model ids served, comma-separated.
@@ -45,6 +48,14 @@ impl Provider {
     pub fn check_authority(&self, authority: &Address) -> Result<(), ProgramError> {
         if &self.authority != authority {
             return Err(MarketError::ProviderMismatch.into());
+        }
+        Ok(())
+    }
+
+    /// Fails once deregistered.
+    pub fn check_registered(&self) -> Result<(), ProgramError> {
+        if self.deregistered {
+            return Err(MarketError::ProviderDeregistered.into());
         }
         Ok(())
     }

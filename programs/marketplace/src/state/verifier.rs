@@ -6,6 +6,12 @@ spicetime_abi::account! {
     pub struct Verifier {
         authority: Address,
         votes_cast: u64,
+        /// Votes on challenges not yet resolved and released: its collateral stays locked meanwhile.
+        open_votes: u64,
+        /// Votes on the winning side of a decided challenge.
+        votes_won: u64,
+        /// Votes on the losing side of a decided challenge.
+        votes_lost: u64,
         registered_ts: i64,
         /// Canonical bump of the verifier PDA.
         bump: u8,
