@@ -301,12 +301,23 @@ export function marketplaceUnits(logs: string[]): number {
 
 const BPS = 10_000n;
 
-/** How the program splits a settled job's escrow (`programs/marketplace/src/split.rs`), in TypeScript. */
+/** The least a job that used tokens at a non-zero rate pays (`MIN_JOB_PRICE` in `split.rs`). */
+export const MIN_JOB_PRICE = 2n;
+
+const ceilBps = (amount: bigint, bps: number) => (amount * BigInt(bps) + BPS - 1n) / BPS;
+const least = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/**
+ * How the program splits a settled job's escrow (`programs/marketplace/src/split.rs`), in
+ * TypeScript: the price rounded up and at least {@link MIN_JOB_PRICE} unless zero, burn and fee
+ * rounded up, royalties down, the reward at most burn + fee.
+ */
 export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number; parentShareBps: number; rewardBps: number }) {
-  const price = (tokens * rate + 999n) / 1000n;
+  const exact = (tokens * rate + 999n) / 1000n;
+  const price = exact === 0n ? 0n : exact > MIN_JOB_PRICE ? exact : MIN_JOB_PRICE;
   const refund = escrow - price;
-  const burn = (price * BigInt(r.burnBps)) / BPS;
-  const fee = (price * BigInt(r.feeBps)) / BPS;
+  const burn = least(ceilBps(price, r.burnBps), price);
+  const fee = least(ceilBps(price, r.feeBps), price - burn);
   const afterProtocol = price - burn - fee;
   const royaltyAll = (price * BigInt(r.royaltyBps)) / BPS;
   const totalRoyalty = royaltyAll < afterProtocol ? royaltyAll : afterProtocol;
@@ -314,7 +325,7 @@ export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnB
   const parentRoyalty = (totalRoyalty * share) / BPS;
   const royalty = totalRoyalty - parentRoyalty;
   const provider = afterProtocol - totalRoyalty;
-  const reward = (price * BigInt(r.rewardBps)) / BPS;
+  const reward = least((price * BigInt(r.rewardBps)) / BPS, burn + fee);
   return { price, burn, fee, royalty, parentRoyalty, provider, refund, reward };
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type MarketplaceClient, collateralAddress, economyAddresses, marketplacePda, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
-import { EventReader, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode, marketIx, mintSupply, nativeSvm, sendFast, splitOf, tokenAmount } from './marketplace-property-harness.ts';
+import { EventReader, MIN_JOB_PRICE, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode, marketIx, mintSupply, nativeSvm, sendFast, splitOf, tokenAmount } from './marketplace-property-harness.ts';
 
 /**
  * Random job lifecycles across the marketplace and economy programs, checked against an
@@ -17,7 +17,10 @@ import { EventReader, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode
  * verifiers; clock warps; now and then a layer token changes hands, the economy's burn and fee
  * or the market's reward change, someone sends $COMPUTE straight to an open job's vault (it must
  * reach the client, not stay as dust); and invalid calls that must fail with their error and
- * change nothing.
+ * change nothing. Job ids are re-used once their job is closed, so most jobs are created again at
+ * the address of an earlier one: among the invalid calls, the receipts and verdicts signed for the
+ * earlier instance at that address are replayed onto the new one, and must be refused. Voters'
+ * collateral stays locked from their vote until each is released after resolution.
  *
  * After every step, exactly: every $COMPUTE token account equals the model and their sum is the
  * supply (every account of the mint is tracked; a full scan of the token program every
@@ -27,7 +30,7 @@ import { EventReader, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode
  * wallet's lamports equal the model (rent in and out: a separate payer pays every fee, which is
  * checked too); $UBC likewise (slashes go to the challenger and the treasury); each provider's
  * openJobs and its economy collateral's openJobs equal its number of claimed, submitted and
- * challenged jobs; the economy's totals (burned, rewards, slashed, collateral). Each JobSettled
+ * challenged jobs, each verifier's collateral openJobs its votes not yet released; the economy's totals (burned, rewards, slashed, collateral). Each JobSettled
  * event adds up to the escrow (+ what was sent to the vault) and equals the model's split; the touched job's account equals the
  * model. Every {@link SCAN_EVERY} steps and at the end, every provider, layer, verifier and the
  * market's counters equal the model.
@@ -60,6 +63,7 @@ const MIN_BOND = 1_000n;
 
 // Marketplace errors (programs/marketplace/src/errors.rs)
 const E = {
+  InvalidAmount: 6014,
   PriceExceeded: 6015,
   JobStatusMismatch: 6016,
   ProviderMismatch: 6017,
@@ -68,6 +72,7 @@ const E = {
   DeadlineNotPassed: 6020,
   TokensExceeded: 6021,
   SignerMismatch: 6023,
+  SignedMessageMismatch: 6024,
   ChallengeWindowOpen: 6025,
   ChallengeWindowClosed: 6026,
   BondTooSmall: 6027,
@@ -77,6 +82,10 @@ const E = {
   ClientMismatch: 6032,
   InvalidRating: 6033,
   CannotChallengeOwnJob: 6035,
+  ChallengeNotResolved: 6039,
+  VoterNotFound: 6040,
+  VoteAlreadyReleased: 6041,
+  AlreadyChallenged: 6043,
 } as const;
 
 type Status = 'open' | 'claimed' | 'submitted' | 'challenged' | 'settled';
@@ -119,14 +128,39 @@ interface ModelVerifier {
   pda: PublicKey;
   collateral: PublicKey;
   votes: bigint;
+  /** Votes not yet released after resolution: the collateral's open locks. */
+  open: bigint;
+  won: bigint;
+  lost: bigint;
+}
+/** What was signed for an earlier instance of a job at the same address, to replay. */
+interface Signed {
+  receipts: { verification: TransactionInstruction; outputHash: Buffer; tokens: bigint; cid: string }[];
+  verdicts: { verification: TransactionInstruction; verifier: ModelVerifier; upheld: boolean; resultHash: Buffer }[];
+}
+/** A resolved challenge whose voters are not all released yet. */
+interface Resolved {
+  address: PublicKey;
+  challenger: Wallet;
+  outcome: 'upheld' | 'rejected' | 'undecided';
+  /** Voters not yet released, with their vote (true = upheld). */
+  voters: Map<ModelVerifier, boolean>;
+  /** Every voter. */
+  cast: ModelVerifier[];
 }
 interface ModelJob {
   serial: number;
+  /** The job's serial on chain: the market's job count after its creation. */
+  chainSerial: bigint;
   client: Wallet;
   jobId: bigint;
   address: PublicKey;
   vault: PublicKey;
-  challengeAddress: PublicKey;
+  /** Its challenge's PDA (found when first needed) and serial. */
+  challengeAddress: PublicKey | null;
+  challengeSerial: bigint;
+  /** What earlier instances at this address signed (shared with the slot). */
+  signed: Signed;
   layer: ModelLayer;
   requested: ModelProvider | null;
   maxTokens: bigint;
@@ -147,7 +181,7 @@ interface ModelJob {
   votePlan: boolean[];
   upheld: number;
   rejected: number;
-  voters: Set<ModelVerifier>;
+  voters: Map<ModelVerifier, boolean>;
   vaultOpen: boolean;
   /** $COMPUTE someone sent straight to the vault: it must go back to the client, not stay as dust. */
   donated: bigint;
@@ -220,7 +254,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       for (let i = 0; i < 4; i++) {
         const v = await f.registeredVerifier();
         const w = wallet(`verifier${i}`, v.keypair, v.publicKey);
-        verifiers.push({ wallet: w, pda: marketplacePda.verifier(w.key), collateral: collateralAddress(w.key), votes: 0n });
+        verifiers.push({ wallet: w, pda: marketplacePda.verifier(w.key), collateral: collateralAddress(w.key), votes: 0n, open: 0n, won: 0n, lost: 0n });
       }
       const pureClients = [0, 1, 2, 3].map((i) => {
         const u = f.marketUser();
@@ -323,7 +357,10 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       let burned = 0n;
       let rewardsPaid = 0n;
       let slashedTotal = 0n;
-      const marketStats = { jobsCreated: 0n, jobsSettled: 0n, totalRoyalties: 0n, totalProviderPayments: 0n };
+      const marketStats = { jobsCreated: 0n, challengesOpened: 0n, jobsSettled: 0n, totalRoyalties: 0n, totalProviderPayments: 0n };
+      const market0 = (await f.market.fetchMarket())!;
+      const [jobsCreated0, challengesOpened0] = [big(market0.jobsCreated), big(market0.challengesOpened)];
+      const cluster = Uint8Array.from(market0.cluster);
 
       // Offsets of the counters read raw each step, checked against the decoder once.
       const PROVIDER_OPEN_JOBS = 8 + 32 + 32 + 8;
@@ -367,6 +404,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       };
 
       // ---- Instructions
+      /** A job's challenge PDA, found once. */
+      const challengeOf = (j: ModelJob): PublicKey => (j.challengeAddress ??= marketplacePda.challenge(j.address, j.chainSerial));
       const ix = {
         create: (j: ModelJob) =>
           marketIx(
@@ -377,12 +416,13 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         claim: (j: ModelJob, p: ModelProvider) =>
           marketIx('job_claim', { market, authority: p.wallet.key, provider: p.pda, job: j.address, layer: j.layer.address, economy_config: eco.config, collateral: p.collateral }),
         receipt: (j: ModelJob, tokens: bigint, cid: string, signer: Keypair) => {
-          const outputHash = sha256(`output ${j.serial}`);
-          return [
-            ed25519Ix(signer, receiptMessage(j.address, { outputHash, tokensUsed: tokens, outputCid: cid })),
-            marketIx('job_receipt', { market, job: j.address, provider: j.provider!.pda }, Buffer.concat([outputHash, enc.u64(tokens), enc.str(cid)])),
-          ];
+          const outputHash = Buffer.from(sha256(`output ${j.serial}`));
+          const message = receiptMessage({ cluster, job: j.address, serial: j.chainSerial }, j.provider!.wallet.key, { outputHash, tokensUsed: tokens, outputCid: cid });
+          return [ed25519Ix(signer, message), ix.receiptOnly(j, outputHash, tokens, cid)];
         },
+        /** `job_receipt` alone, for a verification made elsewhere. */
+        receiptOnly: (j: ModelJob, outputHash: Buffer, tokens: bigint, cid: string) =>
+          marketIx('job_receipt', { market, job: j.address, provider: j.provider!.pda }, Buffer.concat([outputHash, enc.u64(tokens), enc.str(cid)])),
         expire: (j: ModelJob) =>
           marketIx('job_expire', {
             job: j.address,
@@ -427,23 +467,30 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         challenge: (j: ModelJob, c: Wallet, bond: bigint) =>
           marketIx(
             'challenge_open',
-            { market, challenger: c.key, job: j.address, challenge: j.challengeAddress, job_vault: j.vault, challenger_token: c.compute, provider: j.provider!.pda, layer: j.layer.address, economy_config: eco.config, compute_mint: f.computeMint, token_program: tokenProgram },
-            enc.u64(bond),
+            { market, challenger: c.key, job: j.address, challenge: challengeOf(j), job_vault: j.vault, challenger_token: c.compute, provider: j.provider!.pda, layer: j.layer.address, economy_config: eco.config, compute_mint: f.computeMint, token_program: tokenProgram },
+            Buffer.concat([enc.u64(j.chainSerial), enc.u64(bond)]),
           ),
         vote: (j: ModelJob, v: ModelVerifier, upheld: boolean) => {
-          const resultHash = sha256(`verdict ${j.serial} ${v.wallet.name}`);
-          return [
-            ed25519Ix(v.wallet.keypair!, verdictMessage(j.address, upheld, resultHash)),
-            marketIx('challenge_vote', { market, job: j.address, challenge: j.challengeAddress, verifier: v.pda, economy_config: eco.config, collateral: v.collateral }, Buffer.concat([enc.bool(upheld), resultHash])),
-          ];
+          const resultHash = Buffer.from(sha256(`verdict ${j.serial} ${v.wallet.name}`));
+          const message = verdictMessage({ instance: { cluster, job: j.address, serial: j.chainSerial }, challengeSerial: j.challengeSerial, upheld, resultHash });
+          return [ed25519Ix(v.wallet.keypair!, message), ix.voteOnly(j, v, upheld, resultHash)];
         },
+        /** `challenge_vote` alone, for a verification made elsewhere. */
+        voteOnly: (j: ModelJob, v: ModelVerifier, upheld: boolean, resultHash: Buffer) =>
+          marketIx(
+            'challenge_vote',
+            { market, job: j.address, challenge: challengeOf(j), verifier: v.pda, verifier_authority: v.wallet.key, economy_config: eco.config, collateral: v.collateral },
+            Buffer.concat([enc.bool(upheld), resultHash]),
+          ),
+        release: (r: Resolved, v: ModelVerifier) =>
+          marketIx('challenge_vote_release', { challenge: r.address, challenger: r.challenger.key, verifier: v.pda, verifier_authority: v.wallet.key, collateral: v.collateral }),
         resolve: (j: ModelJob) => {
           const p = j.provider!;
           const c = j.challenger!;
           return marketIx('challenge_resolve', {
             market,
             job: j.address,
-            challenge: j.challengeAddress,
+            challenge: challengeOf(j),
             job_vault: j.vault,
             client: j.client.key,
             client_token: j.client.compute,
@@ -473,7 +520,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const active: ModelJob[] = [];
       // Job ids are reused once their job is closed: a new job at the address of a closed one (whose
       // job, vault and challenge must really be gone), and no PDA search per job (slow in JavaScript).
-      interface Slot { jobId: bigint; address: PublicKey; vault: PublicKey; challenge: PublicKey }
+      interface Slot { jobId: bigint; address: PublicKey; vault: PublicKey; signed: Signed }
       const freeSlots = new Map<string, Slot[]>();
       const slotCount = new Map<string, bigint>();
       const takeSlot = (client: Wallet): Slot => {
@@ -482,7 +529,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const jobId = slotCount.get(client.name) ?? 0n;
         slotCount.set(client.name, jobId + 1n);
         const job = marketplacePda.job(client.key, jobId);
-        return { jobId, address: job, vault: marketplacePda.jobVault(job), challenge: marketplacePda.challenge(job) };
+        return { jobId, address: job, vault: marketplacePda.jobVault(job), signed: { receipts: [], verdicts: [] } };
       };
       let created = 0;
       let closed = 0;
@@ -500,11 +547,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const closeJob = (j: ModelJob) => {
         active.splice(active.indexOf(j), 1);
         closed++;
-        for (const [what, key] of [['job', j.address], ['vault', j.vault], ['challenge', j.challengeAddress]] as const) {
+        for (const [what, key] of [['job', j.address], ['vault', j.vault]] as const) {
           if (raw(key)) throw new Mismatch(`job ${j.serial}: its ${what} still exists after closing`);
         }
         const free = freeSlots.get(j.client.name) ?? [];
-        free.push({ jobId: j.jobId, address: j.address, vault: j.vault, challenge: j.challengeAddress });
+        free.push({ jobId: j.jobId, address: j.address, vault: j.vault, signed: j.signed });
         freeSlots.set(j.client.name, free);
       };
 
@@ -516,18 +563,23 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const need = max(target.price, layer.floor);
         const roll = rng.below(100);
         const plan: Plan = roll < 55 ? 'settle' : roll < 64 ? 'cancel' : roll < 73 ? 'expire' : roll < 82 ? 'upheld' : roll < 91 ? 'rejected' : 'undecided';
-        const maxTokens = rng.chance(10) ? rng.pick([1n, 7n, 999n, 1_000n, 1_001n]) : rng.amount(200_000n);
+        let maxTokens = rng.chance(10) ? rng.pick([1n, 7n, 999n, 1_000n, 1_001n]) : rng.amount(200_000n);
         let maxPrice = rng.chance(30) ? need : need + rng.upTo(need);
         if (plan === 'cancel' && rng.chance(30)) maxPrice = max(layer.floor, 1n); // often nobody can take it
         if (maxPrice === 0n) maxPrice = 1n;
+        // The escrow covers at least the minimum job price.
+        if (maxTokens * maxPrice < (MIN_JOB_PRICE - 1n) * 1000n + 1n) maxTokens = ((MIN_JOB_PRICE - 1n) * 1000n + maxPrice) / maxPrice;
         const slot = takeSlot(client);
         const j: ModelJob = {
           serial: created,
+          chainSerial: jobsCreated0 + marketStats.jobsCreated + 1n,
           client,
           jobId: slot.jobId,
           address: slot.address,
           vault: slot.vault,
-          challengeAddress: slot.challenge,
+          challengeAddress: null,
+          challengeSerial: 0n,
+          signed: slot.signed,
           layer,
           requested: rng.chance(25) ? target : null,
           maxTokens,
@@ -547,7 +599,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           votePlan: [],
           upheld: 0,
           rejected: 0,
-          voters: new Set(),
+          voters: new Map(),
           vaultOpen: true,
           donated: 0n,
         };
@@ -577,7 +629,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
 
       const receipt = (j: ModelJob) => {
         const tokens = rng.chance(5) ? 0n : rng.chance(15) ? j.maxTokens : rng.upTo(j.maxTokens);
-        send(ix.receipt(j, tokens, rng.pick(cids), j.provider!.nodeKey));
+        const cid = rng.pick(cids);
+        const signed = ix.receipt(j, tokens, cid, j.provider!.nodeKey);
+        send(signed);
+        // Kept to replay onto the next job at this address
+        j.signed.receipts = [{ verification: signed[0]!, outputHash: Buffer.from(sha256(`output ${j.serial}`)), tokens, cid }];
         j.status = 'submitted';
         j.tokens = tokens;
         j.settleAfter = now() + CHALLENGE_WINDOW;
@@ -646,8 +702,10 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const c = rng.pick(challengers);
         const bond = MIN_BOND + (rng.chance(20) ? 0n : rng.upTo(1_000_000n));
         send([ix.challenge(j, c, bond)], [c.keypair!]);
-        if (rent.challenge === 0n) rent.challenge = rentOf(j.challengeAddress);
-        eq(raw(j.challengeAddress)!.lamports(), rent.challenge, 'challenge rent');
+        marketStats.challengesOpened++;
+        j.challengeSerial = challengesOpened0 + marketStats.challengesOpened;
+        if (rent.challenge === 0n) rent.challenge = rentOf(challengeOf(j));
+        eq(raw(challengeOf(j))!.lamports(), rent.challenge, 'challenge rent');
         addCompute(c.compute, -bond);
         addLamports(c.key, -rent.challenge);
         j.status = 'challenged';
@@ -657,7 +715,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         j.voteDeadline = now() + VOTE_WINDOW;
         j.upheld = 0;
         j.rejected = 0;
-        j.voters = new Set();
+        j.voters = new Map();
         j.votePlan =
           j.plan === 'upheld'
             ? rng.chance(30) ? [false, true, true] : [true, true]
@@ -673,11 +731,35 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const vote = (j: ModelJob) => {
         const v = rng.pick(verifiers.filter((x) => !j.voters.has(x)));
         const upheld = j.votePlan.shift()!;
-        send(ix.vote(j, v, upheld));
-        j.voters.add(v);
+        const signed = ix.vote(j, v, upheld);
+        send(signed);
+        j.voters.set(v, upheld);
         if (upheld) j.upheld++;
         else j.rejected++;
         v.votes++;
+        v.open++;
+        // Kept to replay onto a later job at this address
+        j.signed.verdicts = [...j.signed.verdicts.filter((x) => x.verifier !== v), { verification: signed[0]!, verifier: v, upheld, resultHash: Buffer.from(sha256(`verdict ${j.serial} ${v.wallet.name}`)) }];
+      };
+
+      /** Resolved challenges whose voters are not all released. */
+      const resolved: Resolved[] = [];
+      const release = () => {
+        const r = rng.pick(resolved);
+        const [v, upheld] = rng.pick([...r.voters]);
+        send([ix.release(r, v)]);
+        r.voters.delete(v);
+        v.open--;
+        if (r.outcome !== 'undecided') {
+          if (upheld === (r.outcome === 'upheld')) v.won++;
+          else v.lost++;
+        }
+        if (r.voters.size === 0) {
+          resolved.splice(resolved.indexOf(r), 1);
+          if (raw(r.address)) throw new Mismatch(`challenge ${r.address.toBase58()} still exists after its last voter's release`);
+          addLamports(r.challenger.key, rent.challenge);
+        }
+        count('vote released');
       };
 
       const resolve = (j: ModelJob) => {
@@ -687,7 +769,12 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const e = events.one(s.logs, 'challengeResolved');
         const outcome = j.upheld >= 2 ? 'upheld' : j.rejected >= 2 ? 'rejected' : 'undecided';
         eq(Object.keys(e.outcome as object)[0], outcome, `job ${j.serial}: ChallengeResolved outcome`);
-        addLamports(c.key, rent.challenge);
+        // The challenge stays until its voters are released; without voters it closes now.
+        if (j.voters.size > 0) resolved.push({ address: challengeOf(j), challenger: c, outcome, voters: new Map(j.voters), cast: [...j.voters.keys()] });
+        else {
+          if (raw(challengeOf(j))) throw new Mismatch(`job ${j.serial}: a challenge without votes still exists after resolution`);
+          addLamports(c.key, rent.challenge);
+        }
         if (outcome === 'upheld') {
           const slashed = min(SLASH, p.collateralAmount);
           eq(big(e.slashed), slashed, 'ChallengeResolved slashed');
@@ -712,7 +799,6 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           j.bond = 0n;
           j.status = 'submitted';
           j.settleAfter = now();
-          if (raw(j.challengeAddress)) throw new Mismatch(`job ${j.serial}: challenge still exists after resolution`);
           count(`challenge ${outcome}`);
         }
       };
@@ -791,16 +877,19 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           }
           if (j.status === 'submitted' && t >= j.settleAfter) {
             const c = challengers[1]!;
-            out.push(() => sendFailing('challenge after the window', E.ChallengeWindowClosed, [ix.challenge(j, c, MIN_BOND)], [c.keypair!]));
+            if (j.wasChallenged) out.push(() => sendFailing('a second challenge of one job', E.AlreadyChallenged, [ix.challenge(j, c, MIN_BOND)], [c.keypair!]));
+            else out.push(() => sendFailing('challenge after the window', E.ChallengeWindowClosed, [ix.challenge(j, c, MIN_BOND)], [c.keypair!]));
           }
           if (j.status === 'challenged') {
             if (!decided(j) && t <= j.voteDeadline) {
               out.push(() => sendFailing('resolution before a quorum or the deadline', E.VotingNotOver, [ix.resolve(j)]));
-              const voted = [...j.voters][0];
+              const voted = [...j.voters.keys()][0];
               if (voted) out.push(() => sendFailing('a second vote by one verifier', E.VerifierAlreadyVoted, ix.vote(j, voted, true)));
             }
             const fresh = verifiers.find((v) => !j.voters.has(v));
             if (fresh && (decided(j) || t > j.voteDeadline)) out.push(() => sendFailing('a vote after the quorum or the deadline', E.VotingClosed, ix.vote(j, fresh, false)));
+            const voter = [...j.voters.keys()][0];
+            if (voter) out.push(() => sendFailing('release of a vote before resolution', E.ChallengeNotResolved, [ix.release({ address: challengeOf(j), challenger: j.challenger!, outcome: 'undecided', voters: new Map(), cast: [] }, voter)]));
           }
           if (j.status === 'settled') {
             const other = clients.find((c) => c !== j.client)!;
@@ -810,6 +899,56 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         }
         return out;
       };
+
+      /**
+       * What was signed for earlier jobs at the address of a job, replayed word for word onto it:
+       * each must be refused and change nothing.
+       */
+      const replays = (): (() => void)[] => {
+        const t = now();
+        const out: (() => void)[] = [];
+        for (const j of active) {
+          const p = j.provider;
+          if (j.status === 'claimed' && t <= j.deadline) {
+            // By this job's provider: another message; by another provider's node: another signer
+            for (const old of j.signed.receipts.filter((r) => r.tokens <= j.maxTokens)) {
+              const sameSigner = old.verification.data.subarray(16, 48).equals(p!.nodeKey.publicKey.toBuffer());
+              out.push(() => {
+                sendFailing('receipt of an earlier job at the address replayed', sameSigner ? E.SignedMessageMismatch : E.SignerMismatch, [old.verification, ix.receiptOnly(j, old.outputHash, old.tokens, old.cid)]);
+                count('replayed receipt refused');
+              });
+            }
+          }
+          if (j.status === 'challenged' && !decided(j) && t <= j.voteDeadline) {
+            for (const old of j.signed.verdicts) {
+              if (j.voters.has(old.verifier)) continue;
+              out.push(() => {
+                sendFailing('verdict of an earlier challenge at the address replayed', E.SignedMessageMismatch, [old.verification, ix.voteOnly(j, old.verifier, old.upheld, old.resultHash)]);
+                count('replayed verdict refused');
+              });
+            }
+          }
+        }
+        return out;
+      };
+
+      /** A job whose escrow is below the minimum job price, at an id no job uses. */
+      const tinyJob = () => {
+        const client = rng.pick(clients);
+        const address = marketplacePda.job(client.key, 1_000_000n);
+        const tiny = { client, jobId: 1_000_000n, address, vault: marketplacePda.jobVault(address), layer: layers[1]!, requested: null, serial: -1, maxTokens: 1n, maxPrice: 1_000n } as unknown as ModelJob;
+        sendFailing('a job escrowing less than the minimum price', E.InvalidAmount, [ix.create(tiny)], [client.keypair!]);
+      };
+
+      /** Invalid releases of resolved challenges' votes. */
+      const badReleases = (): (() => void)[] =>
+        resolved.flatMap((r) => {
+          const out: (() => void)[] = [];
+          const stranger = verifiers.find((v) => !r.voters.has(v));
+          // A verifier that never voted, or whose vote was released already
+          if (stranger) out.push(() => sendFailing('release of a verifier without an open vote', r.cast.includes(stranger) ? E.VoteAlreadyReleased : E.VoterNotFound, [ix.release(r, stranger)]));
+          return out;
+        });
 
       // ---- Rare moves: a layer changes hands; the economy's burn and fee or the market's reward change
       const transferLayer = () => {
@@ -847,11 +986,12 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       // ---- Checks after every step
       // Raw offsets of the job's and the economy config's fields (Borsh, packed), for speed; checked
       // against the Anchor decoder on every full check.
-      const JOB = { status: 116, provider: 117, escrow: 197, rate: 205, deadline: 221, settleAfter: 229, tokens: 269, bond: 277 };
+      const JOB = { serial: 48, status: 124, provider: 125, escrow: 205, rate: 213, deadline: 229, settleAfter: 237, tokens: 277, bond: 285 };
       const STATUSES: Status[] = ['open', 'claimed', 'submitted', 'challenged', 'settled'];
       const CONFIG = { totalBurned: 329, totalCollateral: 345, totalSlashed: 353, totalRewardsPaid: 361 };
       const i64At = (data: Uint8Array, offset: number): bigint => Buffer.from(data.buffer, data.byteOffset + offset, 8).readBigInt64LE();
       const rawJob = (data: Uint8Array) => ({
+        serial: u64At(data, JOB.serial),
         status: STATUSES[data[JOB.status]!],
         provider: new PublicKey(data.subarray(JOB.provider, JOB.provider + 32)),
         escrow: u64At(data, JOB.escrow),
@@ -877,7 +1017,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           const r = rawJob(jd);
           eq(r.status, Object.keys(decoded.status)[0], 'raw job status vs decoder');
           eqKey(r.provider, decoded.provider, 'raw job provider vs decoder');
-          const fields = { escrow: 'escrow', rate: 'ratePerThousand', deadline: 'deadlineTs', settleAfter: 'settleAfterTs', tokens: 'tokensUsed', bond: 'bond' } as const;
+          const fields = { serial: 'serial', escrow: 'escrow', rate: 'ratePerThousand', deadline: 'deadlineTs', settleAfter: 'settleAfterTs', tokens: 'tokensUsed', bond: 'bond' } as const;
           for (const [k, name] of Object.entries(fields)) eq(r[k as keyof typeof fields], big(decoded[name]), `raw job ${k} vs decoder`);
         }
       };
@@ -885,6 +1025,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const account = raw(j.address);
         if (!account) throw new Mismatch(`job ${j.serial} is missing`);
         const d = rawJob(account.data());
+        eq(d.serial, j.chainSerial, `job ${j.serial} serial on chain`);
         eq(d.status, j.status, `job ${j.serial} status`);
         eq(d.escrow, j.escrow, `job ${j.serial} escrow`);
         eq(d.bond, j.bond, `job ${j.serial} bond`);
@@ -946,6 +1087,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           eq(u64At(c, COLLATERAL_OPEN_JOBS), open, `${p.wallet.name} collateral openJobs`);
           eq(u64At(c, COLLATERAL_AMOUNT), p.collateralAmount, `${p.wallet.name} collateral`);
         }
+        // Each verifier's collateral is locked once per vote not yet released
+        for (const v of verifiers) eq(u64At(raw(v.collateral)!.data(), COLLATERAL_OPEN_JOBS), v.open, `${v.wallet.name} collateral openJobs (open votes)`);
         // The economy's totals
         const cfg = rawConfig(raw(eco.config)!.data());
         eq(cfg.totalBurned, totals0.burned + burned, 'economy total burned');
@@ -972,7 +1115,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           const d = (await f.market.fetchLayer(l.address))!;
           for (const [k, v] of Object.entries(l.stats)) eq(big(d[k as keyof typeof d]), v, `layer ${l.index} ${k}`);
         }
-        for (const v of verifiers) eq(big((await f.market.fetchVerifier(v.wallet.key))!.votesCast), v.votes, `${v.wallet.name} votes`);
+        for (const v of verifiers) {
+          const d = (await f.market.fetchVerifier(v.wallet.key))!;
+          const model = { votesCast: v.votes, openVotes: v.open, votesWon: v.won, votesLost: v.lost };
+          for (const [k, x] of Object.entries(model)) eq(big(d[k as keyof typeof d]), x, `${v.wallet.name} ${k}`);
+        }
         const m = (await f.market.fetchMarket())!;
         for (const [k, v] of Object.entries(marketStats)) eq(big(m[k as keyof typeof m]), v, `market ${k}`);
         eq(m.params.rewardBps, rewardBps, 'market reward bps');
@@ -985,6 +1132,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const loopCpu = process.cpuUsage();
       let step = 0;
       let op = '';
+      let replayList: (() => void)[] = [];
       try {
         while (closed < LIFECYCLES) {
           step++;
@@ -999,8 +1147,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             warp(rng.amount(40n));
           } else if (roll < 210) {
             op = 'invalid call';
-            const list = negatives();
-            if (list.length) rng.pick(list)();
+            const list = [...negatives(), ...badReleases(), tinyJob];
+            rng.pick(list)();
           } else if (roll < 213) {
             const r = rng.below(3);
             op = ['layer transfer', 'economy update', 'market update'][r]!;
@@ -1010,6 +1158,12 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           } else if (roll < 218) {
             op = 'send to a vault';
             donate();
+          } else if (roll < 240 && resolved.length) {
+            op = 'release';
+            release();
+          } else if (roll >= 240 && roll < 260 && (replayList = replays()).length) {
+            op = 'replay';
+            rng.pick(replayList)();
           } else {
             const ready = active.map((j) => [j, nextMove(j)] as const).filter(([, m]) => m !== null);
             if (ready.length) {
@@ -1031,6 +1185,12 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           verify(touched);
           if (step % SCAN_EVERY === 0) await fullCheck();
         }
+        // Every voter is released in the end
+        while (resolved.length) {
+          op = 'release';
+          release();
+          verify(null);
+        }
         await fullCheck();
       } catch (e) {
         if (e instanceof Mismatch) throw new Error(`step ${step} (${op}), ${mode}: ${e.message}`);
@@ -1041,6 +1201,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         expect(u64At(raw(p.pda)!.data(), PROVIDER_OPEN_JOBS)).toBe(0n);
         expect(u64At(raw(p.collateral)!.data(), COLLATERAL_OPEN_JOBS)).toBe(0n);
       }
+      for (const v of verifiers) expect(u64At(raw(v.collateral)!.data(), COLLATERAL_OPEN_JOBS)).toBe(0n);
       const seconds = (ms: number) => (ms / 1000).toFixed(1);
       const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
       console.log(
@@ -1048,9 +1209,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           `${seconds(performance.now() - loopStarted)} s wall, ${seconds(cpuMs(process.cpuUsage(loopCpu)))} s CPU (setup ${seconds(loopStarted - started)} s); ${JSON.stringify(outcomes)}; burned ${burned}, rewards ${rewardsPaid}, slashed ${slashedTotal}`,
       );
       // Every outcome happened many times.
-      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part']) {
+      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part', 'vote released']) {
         expect(outcomes[o] ?? 0, o).toBeGreaterThan(LIFECYCLES / 200);
       }
+      // And replays of what was signed for earlier jobs at the same address were tried, and refused.
+      for (const o of ['replayed receipt refused', 'replayed verdict refused']) expect(outcomes[o] ?? 0, o).toBeGreaterThan(LIFECYCLES / 200);
       expect(failures).toBeGreaterThan(LIFECYCLES / 20);
     }, 3_600_000);
   });
