@@ -40,6 +40,6 @@ export {
   type ProviderSpec,
   type VerifierAccount,
 } from './marketplace.ts';
-export { ed25519Verification, ed25519VerificationOf, receiptMessage, verdictMessage, type JobInstance, type Receipt, type Verdict } from './receipts.ts';
+export { ClusterMismatchError, ed25519Verification, ed25519VerificationOf, receiptMessage, verdictMessage, type JobInstance, type Receipt, type Verdict } from './receipts.ts';
 export { decodeEvents, type DecodedEvent } from './events.ts';
 export { LOADER_BUFFER_HEADER, LOADER_PROGRAM_ACCOUNT_SIZE, UPGRADEABLE_LOADER_ID, loaderInstructions, programDataAddress } from './loader.ts';

@@ -9,7 +9,7 @@ import { ComputeBudgetProgram, Keypair, PublicKey, type TransactionInstruction }
 import type { EconomyClient, EconomyConfig } from './economy.ts';
 import type { Marketplace } from './idl/marketplace.ts';
 import { collateralAddress, marketplacePda } from './pda.ts';
-import { type JobInstance, type Receipt, ed25519Verification, receiptMessage, verdictMessage } from './receipts.ts';
+import { ClusterMismatchError, type JobInstance, type Receipt, ed25519Verification, receiptMessage, verdictMessage } from './receipts.ts';
 
 // Anchor is CommonJS: BN is on its default export under Node's ESM loader.
 const { BN } = anchor;
@@ -214,15 +214,15 @@ export class MarketplaceClient {
 
   // ---- Admin
 
-  /** Creates the market configuration (`admin` signs and becomes the admin). */
   /**
-   * Creates the market for the cluster `cluster` (default: the connection's genesis hash), which
-   * every signed receipt and verdict then names.
+   * Creates the market configuration (`admin` signs and becomes the admin) for the cluster
+   * `cluster` (default: the connection's genesis hash), which every signed receipt and verdict
+   * then names.
    */
-  async marketInit(a: { admin: PublicKey; params?: MarketParams; cluster?: Uint8Array }) {
+  async marketInit(a: { admin: PublicKey; params?: MarketParams; cluster?: PublicKey }) {
     // A genesis hash is 32 bytes in base58, as a public key is.
-    const cluster = a.cluster ?? new PublicKey(await this.program.provider.connection.getGenesisHash()).toBytes();
-    return this.program.methods.marketInit(a.params ?? defaultMarketParams(), bytes32(cluster, 'cluster')).accounts({ admin: a.admin }).rpc();
+    const cluster = a.cluster ?? new PublicKey(await this.program.provider.connection.getGenesisHash());
+    return this.program.methods.marketInit(a.params ?? defaultMarketParams(), cluster).accounts({ admin: a.admin }).rpc();
   }
 
   /** Replaces the market parameters (admin). */
@@ -374,12 +374,21 @@ export class MarketplaceClient {
       .rpc();
   }
 
-  /** The market's cluster (its genesis hash, 32 bytes), read once: it never changes. */
-  async cluster(): Promise<Uint8Array> {
-    this.clusterBytes ??= Uint8Array.from((await this.must(this.fetchMarket(), 'the market')).cluster);
-    return this.clusterBytes;
+  /**
+   * The market's cluster (its genesis hash), read once: it never changes. Checked against the
+   * connection's own genesis hash, since the chain cannot check it: a market set up naming another
+   * cluster would have its signers make signatures that count there ({@link ClusterMismatchError}).
+   */
+  async cluster(): Promise<PublicKey> {
+    if (!this.clusterKey) {
+      const { cluster } = await this.must(this.fetchMarket(), 'the market');
+      const genesis = new PublicKey(await this.program.provider.connection.getGenesisHash());
+      if (!cluster.equals(genesis)) throw new ClusterMismatchError(cluster, genesis);
+      this.clusterKey = cluster;
+    }
+    return this.clusterKey;
   }
-  private clusterBytes?: Uint8Array;
+  private clusterKey?: PublicKey;
 
   /** The job's current instance as signed messages name it (cluster, address, serial), read over RPC. */
   async jobInstance(job: PublicKey): Promise<JobInstance> {

@@ -10,6 +10,21 @@ import { Ed25519Program, type Keypair, type PublicKey, type TransactionInstructi
 const RECEIPT_DOMAIN = Buffer.from('spicetime:receipt:v2');
 const VERDICT_DOMAIN = Buffer.from('spicetime:verdict:v2');
 
+/**
+ * The market names a cluster (genesis hash) other than the one the connection is on: signing
+ * there could make a signature that counts on that other cluster, so nothing is signed.
+ */
+export class ClusterMismatchError extends Error {
+  override readonly name = 'ClusterMismatchError';
+  readonly code = 'CLUSTER_MISMATCH';
+  constructor(
+    readonly market: PublicKey,
+    readonly genesis: PublicKey,
+  ) {
+    super(`the market names cluster ${market.toBase58()} but this chain's genesis hash is ${genesis.toBase58()}: refusing to sign`);
+  }
+}
+
 /** What a provider's node reports for a job. */
 export interface Receipt {
   /** SHA-256 of the output (32 bytes). */
@@ -32,8 +47,8 @@ const u64 = (n: bigint | number): Buffer => {
 
 /** One instance of a job, as signed messages name it. */
 export interface JobInstance {
-  /** The market's cluster: the genesis hash it was initialised with (`MarketAccount.cluster`, 32 bytes). */
-  cluster: Uint8Array;
+  /** The market's cluster: the genesis hash it was initialised with (`MarketAccount.cluster`; base58 as clusters show it). */
+  cluster: PublicKey;
   job: PublicKey;
   /** The instance's serial (`JobAccount.serial`). */
   serial: bigint | number;
@@ -43,7 +58,7 @@ export interface JobInstance {
 export function receiptMessage(instance: JobInstance, provider: PublicKey, receipt: Receipt): Buffer {
   return Buffer.concat([
     RECEIPT_DOMAIN,
-    hash32(instance.cluster, 'cluster'),
+    instance.cluster.toBuffer(),
     instance.job.toBuffer(),
     u64(instance.serial),
     provider.toBuffer(),
@@ -69,7 +84,7 @@ export function verdictMessage(v: Verdict): Buffer {
   const i = v.instance;
   return Buffer.concat([
     VERDICT_DOMAIN,
-    hash32(i.cluster, 'cluster'),
+    i.cluster.toBuffer(),
     i.job.toBuffer(),
     u64(i.serial),
     u64(v.challengeSerial),

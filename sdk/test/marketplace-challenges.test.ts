@@ -2,7 +2,7 @@ import { BN } from '@coral-xyz/anchor';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { type Keypair, PublicKey, Transaction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROGRAM_IDS, collateralAddress, ed25519Verification, jobStatusName, sha256, verdictMessage } from '../src/index.ts';
+import { PROGRAM_IDS, collateralAddress, ed25519Verification, jobStatusName, marketplacePda, sha256, verdictMessage } from '../src/index.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
@@ -117,6 +117,7 @@ describe('marketplace challenges (program mints)', () => {
         bond: BOND,
         openedTs: f.now(),
         voteDeadlineTs: deadline,
+        quorum: 2,
         upheldVotes: 0,
         rejectedVotes: 0,
         voters: Array(8).fill(DEFAULT_KEY),
@@ -445,6 +446,21 @@ describe('marketplace challenges (program mints)', () => {
       });
     });
 
+    it('a slashed provider that leaves and registers again keeps its record: its counters are not laundered', async () => {
+      // Given a provider slashed by an upheld challenge, with enough collateral left to register
+      const provider = await f.registeredProvider({ pricePerThousand: 2_000_000n, collateral: MIN_COLLATERAL + SLASH });
+      const c = await decidedJob(true, { provider });
+      await resolve(c.job);
+      const record = await fetchProvider(provider);
+      expect(record).toMatchObject({ jobsChallenged: 1n, jobsSlashed: 1n, openJobs: 0n });
+      // When it deregisters and registers again, with a new offer
+      await provider.market.providerDeregister({ authority: provider.publicKey });
+      const spec = { nodeKey: provider.nodeKey.publicKey, pricePerThousand: new BN(7), endpoint: 'http://127.0.0.1:7001', baseModels: 'qwen2-0.5b' };
+      await provider.market.providerRegister({ authority: provider.publicKey, spec });
+      // Then the new offer stands and the slash is still on its record
+      expect(await fetchProvider(provider)).toMatchObject({ ...record, pricePerThousand: 7n, endpoint: 'http://127.0.0.1:7001', baseModels: 'qwen2-0.5b', deregistered: false, registeredTs: f.now(), heartbeatTs: f.now() });
+    });
+
     it('upheld: slashes at most what the collateral holds', async () => {
       // Given the admin raised the slash above the provider's whole collateral
       const params = (await f.market.fetchMarket())!.params;
@@ -656,6 +672,76 @@ describe('marketplace challenges (program mints)', () => {
     it("is refused with a token program other than $COMPUTE's", async () => {
       const c = await decidedJob(true);
       await expectAnchorError(() => resolveWith(c.job, { tokenProgram: TOKEN_2022_PROGRAM_ID }), 'MintMismatch', 6034);
+    });
+  });
+
+  // ---------------------------------------------------------------- challenge_vote_release
+  describe('challenge_vote_release', () => {
+    const release = (challenge: PublicKey, verifier: { publicKey: PublicKey }, by: MarketUser = f.marketUser()) => by.market.challengeVoteRelease({ challenge, verifier: verifier.publicKey });
+
+    it("keeps each voter's collateral locked until the challenge is resolved and its vote released, and counts votes won and lost", async () => {
+      // Given a challenge one verifier voted to reject and two to uphold
+      const c = await challengedJob();
+      const [loser, winner1, winner2] = await verifiers(3);
+      await vote(loser!, c.job, false);
+      await vote(winner1!, c.job, true);
+      await vote(winner2!, c.job, true);
+      // Then no voter can unlock its collateral, and no vote can be released before the resolution
+      for (const v of [loser!, winner1!, winner2!]) {
+        expect(await collateralOf(v)).toEqual({ amount: MIN_COLLATERAL, openJobs: 1n });
+        await expectAnchorError(() => v.client.collateralUnlock({ provider: v.publicKey }), 'CannotWhileJobsOpen', 6023);
+      }
+      await expectAnchorError(() => release(c.challenge, loser!), 'ChallengeNotResolved', 6039);
+      // When it is resolved (upheld) and each vote released by anyone
+      await resolve(c.job);
+      const by = f.marketUser();
+      await release(c.challenge, loser!, by);
+      expect(plain(eventOf(f, by, 'challengeVoteReleased'))).toEqual({
+        challenge: c.challenge.toBase58(),
+        verifier: loser!.publicKey.toBase58(),
+        result: { lost: {} },
+        votesWon: 0n,
+        votesLost: 1n,
+        openVotes: 0n,
+        closed: false,
+      });
+      await release(c.challenge, winner1!);
+      await release(c.challenge, winner2!, by);
+      expect(plain(eventOf(f, by, 'challengeVoteReleased'))).toMatchObject({ result: { won: {} }, closed: true });
+      // Then the losing vote counts against its verifier, the others for theirs
+      expect(plain(await f.market.fetchVerifier(loser!.publicKey))).toMatchObject({ votesCast: 1n, openVotes: 0n, votesWon: 0n, votesLost: 1n });
+      for (const v of [winner1!, winner2!]) expect(plain(await f.market.fetchVerifier(v.publicKey))).toMatchObject({ votesCast: 1n, openVotes: 0n, votesWon: 1n, votesLost: 0n });
+      // And each collateral is free again: the verifier may unlock it
+      for (const v of [loser!, winner1!, winner2!]) expect((await collateralOf(v)).openJobs).toBe(0n);
+      await loser!.client.collateralUnlock({ provider: loser!.publicKey });
+      // And the challenge is gone, so nothing is released twice
+      expect(exists(f, c.challenge)).toBe(false);
+    });
+
+    it('is refused twice for one voter, and for a verifier that did not vote', async () => {
+      const c = await decidedJob(false);
+      await resolve(c.job);
+      const [stranger] = await verifiers(1);
+      await expectAnchorError(() => release(c.challenge, stranger!), 'VoterNotFound', 6040);
+      await release(c.challenge, c.voters[0]!);
+      await expectAnchorError(() => release(c.challenge, c.voters[0]!), 'VoteAlreadyReleased', 6041);
+      expect((await collateralOf(c.voters[0]!)).openJobs).toBe(0n);
+      expect((await collateralOf(c.voters[1]!)).openJobs).toBe(1n);
+    });
+
+    it("is refused with another wallet's collateral, verifier account or challenger", async () => {
+      const c = await decidedJob(true);
+      await resolve(c.job);
+      const [v] = c.voters;
+      const [other] = await verifiers(1);
+      const by = f.marketUser();
+      const releaseWith = (accounts: Record<string, PublicKey>) => sendWith(by, () => release(c.challenge, v!, by), 'challengeVoteRelease', accounts);
+      await expectAnchorError(() => releaseWith({ collateral: collateralAddress(other!.publicKey) }), 'CollateralProviderMismatch', 6028);
+      await expectAnchorError(() => releaseWith({ verifierAuthority: other!.publicKey }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => releaseWith({ challenger: nobody() }), 'ConstraintAddress', 2012);
+      // (another verifier's account: that verifier never voted here)
+      await expectAnchorError(() => releaseWith({ verifier: marketplacePda.verifier(other!.publicKey), verifierAuthority: other!.publicKey }), 'VoterNotFound', 6040);
+      expect((await collateralOf(v!)).openJobs).toBe(1n);
     });
   });
 });

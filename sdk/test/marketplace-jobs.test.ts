@@ -195,6 +195,15 @@ describe('marketplace jobs (existing mints)', () => {
       await expectAnchorError(() => create(f.marketUser(JOB.clientCompute), layer, { maxTokens: 0n }), 'InvalidAmount', 6014);
     });
 
+    it('is refused when the escrow is below the minimum job price (2 base units), accepted at it', async () => {
+      const layer = await f.publishedLayer({ pricePerThousand: 0n });
+      const client = f.marketUser(JOB.clientCompute);
+      // 1,000 tokens at 1 per 1k escrow 1; 1,001 escrow 2
+      await expectAnchorError(() => create(client, layer.layer, { maxTokens: 1_000n, maxPrice: 1n }), 'InvalidAmount', 6014);
+      const { job } = await create(client, layer.layer, { maxTokens: 1_001n, maxPrice: 1n });
+      expect(big((await f.market.fetchJob(job))!.escrow)).toBe(2n);
+    });
+
     it('is refused when the escrow would not fit in 64 bits', async () => {
       const { layer } = await f.publishedLayer();
       const max = 2n ** 64n - 1n;
@@ -742,6 +751,27 @@ describe('marketplace jobs (existing mints)', () => {
       expect(await f.computeOf(c.creator.publicKey)).toBe(300_000n);
     });
 
+    it('caps the provider reward at the burn and fee, so self-dealing never pays', async () => {
+      // Given the admin set the provider reward to 100% of the price
+      const params = (await f.market.fetchMarket())!.params;
+      await f.market.marketUpdate({ admin: f.admin, params: { ...params, rewardBps: 10_000 } });
+      try {
+        // When a provider settles a job it bought on its own layer (client, provider and holder at once)
+        const self = await f.registeredProvider({ pricePerThousand: JOB.providerPrice });
+        f.fundCompute(self.publicKey, JOB.clientCompute);
+        const layer = await self.market.publishLayer({ creator: self.publicKey, layer: layerSpec({ pricePerThousand: JOB.layerPrice, royaltyBps: JOB.royaltyBps }) });
+        const c = await submittedJob(f, { layer: { ...layer, creator: self }, provider: self, client: self });
+        const before = await f.computeOf(self.publicKey);
+        f.warp(CHALLENGE_WINDOW);
+        const settler = await settle(f, c.job, self.publicKey);
+        // Then its reward is the 15,000 burned plus the 30,000 fee, not 3,000,000: it ends exactly where it began
+        expect(plain(eventOf(f, settler, 'jobSettled'))).toMatchObject({ price: 3_000_000n, burned: 15_000n, fee: 30_000n, reward: 45_000n });
+        expect((await f.computeOf(self.publicKey)) - before).toBe(JOB.escrow);
+      } finally {
+        await f.market.marketUpdate({ admin: f.admin, params });
+      }
+    });
+
     it('refunds the whole escrow for a receipt of zero tokens, burning and paying nothing', async () => {
       const c = await submittedJob(f, { receipt: receiptOf(0n) });
       const clientBefore = await f.computeOf(c.client.publicKey);
@@ -751,6 +781,25 @@ describe('marketplace jobs (existing mints)', () => {
       expect(await f.computeOf(c.client.publicKey)).toBe(clientBefore + JOB.escrow);
       expect(await f.computeOf(c.provider.publicKey)).toBe(0n);
       expect(exists(f, c.vault)).toBe(false);
+    });
+
+    it.each([
+      // 1 token at 1 per 1k is 0.001, rounded up to 1, raised to the minimum job price of 2: both protocol parts get 1
+      ['1 token at 1 per 1k', 1n, 1n, { price: 2n, burned: 1n, fee: 1n, providerPayment: 0n }],
+      // 199 tokens at 1,000 per 1k: 0.5% is 0.995 (burned 0 before), 1% is 1.99 (fee 1 before)
+      ['199 tokens at 1,000 per 1k', 199n, 1_000n, { price: 199n, burned: 1n, fee: 2n, providerPayment: 196n }],
+    ] as const)('a small job (%s) still pays a base unit of burn and fee, never escaping the protocol share', async (_, tokens, rate, parts) => {
+      // Given a provider at `rate` on a free layer without royalty
+      const provider = await f.registeredProvider({ pricePerThousand: rate });
+      const layer = await f.publishedLayer({ pricePerThousand: 0n, royaltyBps: 0 });
+      const c = await submittedJob(f, { layer, provider, maxTokens: 2_000n, maxPrice: rate, receipt: receiptOf(tokens) });
+      f.warp(CHALLENGE_WINDOW);
+      // When it settles
+      const settler = await settle(f, c.job, c.creator.publicKey);
+      // Then the burn and the fee are rounded up, and the parts still add up to the escrow
+      const event = plain(eventOf(f, settler, 'jobSettled')) as Record<string, unknown>;
+      expect(event).toMatchObject(parts);
+      expect(sumOfParts(event)).toBe((2_000n * rate + 999n) / 1_000n);
     });
 
     it('is refused a second time', async () => {

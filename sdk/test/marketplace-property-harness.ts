@@ -314,7 +314,7 @@ const least = (a: bigint, b: bigint) => (a < b ? a : b);
  */
 export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number; parentShareBps: number; rewardBps: number }) {
   const exact = (tokens * rate + 999n) / 1000n;
-  const price = exact === 0n ? 0n : exact > MIN_JOB_PRICE ? exact : MIN_JOB_PRICE;
+  const price = least(exact === 0n ? 0n : exact > MIN_JOB_PRICE ? exact : MIN_JOB_PRICE, escrow);
   const refund = escrow - price;
   const burn = least(ceilBps(price, r.burnBps), price);
   const fee = least(ceilBps(price, r.feeBps), price - burn);

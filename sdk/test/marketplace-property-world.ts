@@ -149,14 +149,22 @@ export async function measureComputeUnits(mode: MintMode): Promise<ComputeUnits>
       await v.market.challengeVote({ job, verifier: v.keypair, upheld, resultHash: sha256('verdict') });
       record('challenge_vote', v.provider);
     }
+    const { challenge } = await settler.market.challengeOf(job);
     await settler.market.challengeResolve({ job });
     record('challenge_resolve', settler.provider);
+    for (const v of verifiers) {
+      await settler.market.challengeVoteRelease({ challenge, verifier: v.publicKey });
+      record('challenge_vote_release', settler.provider);
+    }
   }
 
   // Leaving: a provider with no job, a retired layer
   const idle = await f.registeredProvider({ seed: 9 });
   await idle.market.providerDeregister({ authority: idle.publicKey });
   record('provider_deregister', idle.provider);
+  // (registering again reactivates the record)
+  await idle.market.providerRegister({ authority: idle.publicKey, spec: { nodeKey: idle.nodeKey.publicKey, pricePerThousand: new BN(1), endpoint: 'http://127.0.0.1:7779', baseModels: 'qwen2-0.5b' } });
+  record('provider_register', idle.provider);
   await root.creator.market.layerRetire({ holder: root.creator.publicKey, layer: root.layer });
   record('layer_retire', root.creator.provider);
   return { units, settle, settleParts, settleVariants };

@@ -360,7 +360,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const marketStats = { jobsCreated: 0n, challengesOpened: 0n, jobsSettled: 0n, totalRoyalties: 0n, totalProviderPayments: 0n };
       const market0 = (await f.market.fetchMarket())!;
       const [jobsCreated0, challengesOpened0] = [big(market0.jobsCreated), big(market0.challengesOpened)];
-      const cluster = Uint8Array.from(market0.cluster);
+      const cluster = market0.cluster;
 
       // Offsets of the counters read raw each step, checked against the decoder once.
       const PROVIDER_OPEN_JOBS = 8 + 32 + 32 + 8;

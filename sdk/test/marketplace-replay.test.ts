@@ -1,13 +1,15 @@
 import { BN } from '@coral-xyz/anchor';
-import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type JobInstance, type Receipt, type Verdict, ed25519Verification, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
+import { ClusterMismatchError, type JobInstance, MarketplaceClient, type Receipt, type Verdict, ed25519Verification, marketplacePda, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
+import { rawAccount, withPlanted } from './marketplace-layer-helpers.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
 import {
   JOB,
   type RegisteredProvider,
+  big,
   capture,
   claimedJob,
   exists,
@@ -21,7 +23,6 @@ import {
   submittedJob,
   tokenBalance,
   vaultOf,
-  big,
 } from './marketplace-job-helpers.ts';
 
 // The default market (10-minute receipt deadline, 5-minute challenge window, 10-minute vote, a
@@ -31,7 +32,7 @@ const CHALLENGE_WINDOW = 300n;
 const VOTE_WINDOW = 600n;
 const SLASH = 100n * WHOLE;
 const BOND = 5_000n;
-const OTHER_CLUSTER = new Uint8Array(32).fill(7);
+const OTHER_CLUSTER = new PublicKey(new Uint8Array(32).fill(7));
 
 const u64 = (n: bigint | number) => {
   const b = Buffer.alloc(8);
@@ -155,7 +156,7 @@ describe('marketplace replays across job instances (existing mints)', () => {
       ],
     ];
 
-    it.each(endings)('of a job %s are refused on the job re-created at its id, and nothing moves', async (_, e) => {
+    it.each(endings)('the receipt of a job %s, replayed on the job re-created at its id, is refused and nothing moves', async (_, e) => {
       // Given job 7, a receipt its provider's node signed for it, and the job ended
       const p = await provider();
       const first = e.claimed ? await claimedJob(f, { provider: p, jobId: 7 }) : { ...(await openJob(f, { jobId: 7 })), provider: p };
@@ -227,9 +228,9 @@ describe('marketplace replays across job instances (existing mints)', () => {
     });
 
     it.each<[string, (i: JobInstance, r: Receipt, provider: PublicKey) => Buffer]>([
-      ['another cluster', (i, r, p) => receiptMessage({ ...i, cluster: OTHER_CLUSTER }, p, r)],
-      ['the v1 format (no cluster, serial or provider)', (i, r) => receiptV1(i.job, r)],
-    ])('a receipt signed in %s is refused, and nothing moves', async (_, message) => {
+      ['for another cluster', (i, r, p) => receiptMessage({ ...i, cluster: OTHER_CLUSTER }, p, r)],
+      ['in the v1 format (no cluster, serial or provider)', (i, r) => receiptV1(i.job, r)],
+    ])('a receipt signed %s is refused, and nothing moves', async (_, message) => {
       const c = await claimedJob(f, { provider: await provider() });
       const receipt = receiptOf();
       const [, ix] = await receiptIxs(c.provider, c.job, receipt);
@@ -335,10 +336,10 @@ describe('marketplace replays across job instances (existing mints)', () => {
     });
 
     it.each<[string, (v: Verdict) => Buffer]>([
-      ['another cluster', (v) => verdictMessage({ ...v, instance: { ...v.instance, cluster: OTHER_CLUSTER } })],
-      ['another challenge (the next serial)', (v) => verdictMessage({ ...v, challengeSerial: BigInt(v.challengeSerial) + 1n })],
-      ['the v1 format (no cluster, serial or challenge)', verdictV1],
-    ])('a verdict signed in %s is refused, and nothing moves', async (_, message) => {
+      ['for another cluster', (v) => verdictMessage({ ...v, instance: { ...v.instance, cluster: OTHER_CLUSTER } })],
+      ['for another challenge (the next serial)', (v) => verdictMessage({ ...v, challengeSerial: BigInt(v.challengeSerial) + 1n })],
+      ['in the v1 format (no cluster, serial or challenge)', verdictV1],
+    ])('a verdict signed %s is refused, and nothing moves', async (_, message) => {
       const c = await submittedJob(f, { provider: await provider() });
       await challenge(c.job);
       const [v] = await verifiers(1);
@@ -346,6 +347,29 @@ describe('marketplace replays across job instances (existing mints)', () => {
       const [, vote] = await verdictIxs(v!, c.job, true);
       const signed = ed25519Verification(v!.keypair, message({ instance, challengeSerial, upheld: true, resultHash: resultHash(true) }));
       await refusedAndNothingMoves(c, () => sendIxs(v!, [signed, vote!]), 'SignedMessageMismatch', 6024, [v!]);
+    });
+  });
+
+  describe('the SDK signs only on the cluster the market names', () => {
+    it('refuses to sign a receipt or a verdict where the market names another cluster (ClusterMismatchError)', async () => {
+      // Given a claimed job, and a market account that names another cluster than this chain's genesis
+      // (as one set up on devnet with mainnet's genesis hash would)
+      const p = await provider();
+      const c = await claimedJob(f, { provider: p });
+      const market = (await f.market.fetchMarket())!;
+      const marketAddress = marketplacePda.market(f.market.program.programId);
+      const real = rawAccount(f, marketAddress)!;
+      const forged = Buffer.from(real.data);
+      (await f.market.program.coder.accounts.encode('market', { ...market, cluster: OTHER_CLUSTER })).copy(forged);
+      await withPlanted(f, marketAddress, forged, f.market.program.programId, async () => {
+        // When a node (a fresh client: nothing cached) signs its receipt, or a verifier its verdict
+        const node = new MarketplaceClient(p.market.program, p.market.economy);
+        // Then both refuse before signing
+        await expect(node.submitReceipt({ job: c.job, receipt: receiptOf(), nodeKey: p.nodeKey })).rejects.toMatchObject({ name: 'ClusterMismatchError', code: 'CLUSTER_MISMATCH' });
+        await expect(node.jobInstance(c.job)).rejects.toBeInstanceOf(ClusterMismatchError);
+      });
+      // And on the market as it was, the same receipt is accepted
+      await p.market.submitReceipt({ job: c.job, receipt: receiptOf(), nodeKey: p.nodeKey });
     });
   });
 });

@@ -7,7 +7,7 @@ use crate::state::{ChallengeOutcome, MarketParams, Provider, VoteResult};
 
 spicetime_abi::event! {
     /// The market configuration was created.
-    pub struct MarketInitialized { admin: Address, cluster: [u8; 32], params: MarketParams }
+    pub struct MarketInitialized { admin: Address, cluster: Address, params: MarketParams }
 }
 
 spicetime_abi::event! {

@@ -51,27 +51,27 @@ impl Message {
 
 /// A job instance as signed messages name it: the cluster, the job's address and its serial.
 pub struct JobInstance<'a> {
-    pub cluster: &'a [u8; 32],
+    pub cluster: &'a Address,
     pub job: &'a Address,
     pub serial: u64,
 }
 
 /// `"spicetime:receipt:v2" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ provider ‖ output_hash ‖ tokens_used (u64 LE) ‖ output_cid`.
 pub fn receipt(job: &JobInstance, provider: &Address, output_hash: &[u8; 32], tokens_used: u64, output_cid: &[u8]) -> Message {
-    Message::new(&[RECEIPT_DOMAIN, job.cluster, job.job.as_ref(), &job.serial.to_le_bytes(), provider.as_ref(), output_hash, &tokens_used.to_le_bytes(), output_cid])
+    Message::new(&[RECEIPT_DOMAIN, job.cluster.as_ref(), job.job.as_ref(), &job.serial.to_le_bytes(), provider.as_ref(), output_hash, &tokens_used.to_le_bytes(), output_cid])
 }
 
 /// `"spicetime:verdict:v2" ‖ cluster ‖ job ‖ job_serial (u64 LE) ‖ challenge_serial (u64 LE) ‖ upheld (1 byte) ‖
 /// the verifier's own output hash`.
 pub fn verdict(job: &JobInstance, challenge_serial: u64, upheld: bool, result_hash: &[u8; 32]) -> Message {
-    Message::new(&[VERDICT_DOMAIN, job.cluster, job.job.as_ref(), &job.serial.to_le_bytes(), &challenge_serial.to_le_bytes(), &[upheld as u8], result_hash])
+    Message::new(&[VERDICT_DOMAIN, job.cluster.as_ref(), job.job.as_ref(), &job.serial.to_le_bytes(), &challenge_serial.to_le_bytes(), &[upheld as u8], result_hash])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const CLUSTER: [u8; 32] = [5; 32];
+    const CLUSTER: Address = Address::new_from_array([5; 32]);
     const JOB: Address = Address::new_from_array([1; 32]);
     const fn instance(serial: u64) -> JobInstance<'static> {
         JobInstance { cluster: &CLUSTER, job: &JOB, serial }
@@ -83,7 +83,7 @@ mod tests {
         let b = m.as_bytes();
         assert_eq!(b.len(), 20 + 32 + 32 + 8 + 32 + 32 + 8 + 4);
         assert_eq!(&b[..20], RECEIPT_DOMAIN);
-        assert_eq!(&b[20..52], &CLUSTER);
+        assert_eq!(&b[20..52], CLUSTER.as_ref());
         assert_eq!(&b[84..92], &7u64.to_le_bytes());
         assert_eq!(&b[92..124], &[4; 32]);
         assert_eq!(&b[156..164], &258u64.to_le_bytes());
@@ -112,7 +112,8 @@ mod tests {
     fn another_cluster_instance_provider_or_challenge_changes_the_message() {
         let p = Address::new_from_array([4; 32]);
         let r = |j: &JobInstance, p: &Address| receipt(j, p, &[2; 32], 1, b"").as_bytes().to_vec();
-        let other_cluster = JobInstance { cluster: &[6; 32], ..instance(7) };
+        let other = Address::new_from_array([6; 32]);
+        let other_cluster = JobInstance { cluster: &other, ..instance(7) };
         assert_ne!(r(&instance(7), &p), r(&instance(8), &p));
         assert_ne!(r(&instance(7), &p), r(&other_cluster, &p));
         assert_ne!(r(&instance(7), &p), r(&instance(7), &JOB));

@@ -63,17 +63,17 @@ fn bps_of_ceil(amount: u64, bps: u16) -> Result<u64, ProgramError> {
     to_u64(bps_product(amount, bps)?.div_ceil(BPS as u128))
 }
 
-/// What a job that used `tokens` at `rate_per_thousand` costs: rounded up, and at least
-/// [`MIN_JOB_PRICE`] when not zero.
-pub fn price(tokens: u64, rate_per_thousand: u64) -> Result<u64, ProgramError> {
+/// What a job escrowing `escrow` that used `tokens` at `rate_per_thousand` costs: rounded up, and
+/// at least [`MIN_JOB_PRICE`] when not zero, never more than the escrow.
+pub fn price(escrow: u64, tokens: u64, rate_per_thousand: u64) -> Result<u64, ProgramError> {
     let price = crate::state::Job::price_of(tokens, rate_per_thousand)?;
-    Ok(if price == 0 { 0 } else { price.max(MIN_JOB_PRICE) })
+    Ok(if price == 0 { 0 } else { price.max(MIN_JOB_PRICE).min(escrow) })
 }
 
 /// Splits `escrow` (at least [`MIN_JOB_PRICE`], as `job_create` requires) for a job that used
 /// `tokens` at `rate_per_thousand`.
 pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> Result<Split, ProgramError> {
-    let price = price(tokens, rate_per_thousand)?;
+    let price = price(escrow, tokens, rate_per_thousand)?;
     let refund = escrow.checked_sub(price).ok_or(MarketError::ArithmeticOverflow)?;
     // Rounded up, then bounded by what is left, so the parts never exceed the price even under
     // rates beyond the economy's bounds.
@@ -127,6 +127,9 @@ mod tests {
         assert_eq!((s.price, s.burn, s.fee, s.refund), (0, 0, 0, 10));
         // A rate of zero prices nothing.
         assert_eq!(split(10, 1_000, 0, rates()).unwrap().price, 0);
+        // An escrow of 1 (created before the minimum) still settles: the price never exceeds it.
+        let s = split(1, 1, 1_000, rates()).unwrap();
+        assert_eq!((s.price, s.total()), (1, Some(1)));
     }
 
     #[test]

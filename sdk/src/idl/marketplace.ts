@@ -78,14 +78,9 @@ export type Marketplace = {
         {
           "name": "cluster",
           "docs": [
-            "The cluster's genesis hash: named by every signed message, never changed."
+            "The cluster's genesis hash (as 32 bytes): named by every signed message, never changed."
           ],
-          "type": {
-            "array": [
-              "u8",
-              32
-            ]
-          }
+          "type": "pubkey"
         }
       ]
     },
@@ -3060,16 +3055,12 @@ export type Marketplace = {
           {
             "name": "cluster",
             "docs": [
-              "The cluster the market runs on (its genesis hash), set once at `market_init`: every",
-              "signed receipt and verdict names it, so a signature made on one cluster (devnet, a local",
-              "chain), where the program has the same id and job addresses repeat, never counts on another."
+              "The cluster the market runs on: its genesis hash (32 bytes, shown in base58 as clusters",
+              "show it), set once at `market_init`. Every signed receipt and verdict names it, so a",
+              "signature made on one cluster (devnet, a local chain), where the program has the same id",
+              "and job addresses repeat, never counts on another."
             ],
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "type": "pubkey"
           },
           {
             "name": "params",
@@ -3715,6 +3706,14 @@ export type Marketplace = {
             "type": "i64"
           },
           {
+            "name": "quorum",
+            "docs": [
+              "Votes that decide it either way: the market's quorum when it opened (a later change of the",
+              "market's parameters cannot turn a vote under way)."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "upheldVotes",
             "type": "u8"
           },
@@ -3787,12 +3786,7 @@ export type Marketplace = {
           },
           {
             "name": "cluster",
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
+            "type": "pubkey"
           },
           {
             "name": "params",

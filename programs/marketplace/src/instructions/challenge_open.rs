@@ -87,6 +87,7 @@ pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
         bond: ix.bond,
         opened_ts: now,
         vote_deadline_ts: now.checked_add(market.params.vote_window).ok_or(MarketError::ArithmeticOverflow)?,
+        quorum: market.params.quorum,
         bump: ix.challenge.bump,
         ..Challenge::default()
     };

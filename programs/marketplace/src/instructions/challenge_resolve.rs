@@ -104,7 +104,7 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     let collateral = Collateral::read(&ix.collateral, &economy::ID, &job.provider)?;
     let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
     let now = Clock::get()?.unix_timestamp;
-    let outcome = match challenge.decided(market.params.quorum) {
+    let outcome = match challenge.decided(challenge.quorum) {
         Some(outcome) => outcome,
         None if now > challenge.vote_deadline_ts => ChallengeOutcome::Undecided,
         None => return Err(MarketError::VotingNotOver.into()),

@@ -73,7 +73,7 @@ pub fn process(mut ix: ChallengeVote, program_id: &Address) -> ProgramResult {
     let instance = messages::JobInstance { cluster: &market.cluster, job: ix.job.address(), serial: job.serial };
     let message = messages::verdict(&instance, challenge.serial, ix.upheld, &ix.result_hash);
     check_preceding_signature(&ix.instructions, &verifier.authority, message.as_bytes()).map_err(signature_error)?;
-    challenge.vote(&verifier.authority, ix.upheld, market.params.quorum)?;
+    challenge.vote(&verifier.authority, ix.upheld, challenge.quorum)?;
     verifier.votes_cast = verifier.votes_cast.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     verifier.open_votes = verifier.open_votes.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     collateral_lock(&EconomyCall { program: &ix.economy_program, authority: &ix.authority }, &ix.verifier_authority, &ix.collateral)?;

@@ -19,8 +19,8 @@ spicetime_abi::instruction! {
         }
         args {
             params: MarketParams,
-            /// The cluster's genesis hash: named by every signed message, never changed.
-            cluster: [u8; 32],
+            /// The cluster's genesis hash (as 32 bytes): named by every signed message, never changed.
+            cluster: Address,
         }
     }
 }

@@ -57,6 +57,9 @@ spicetime_abi::account! {
         bond: u64,
         opened_ts: i64,
         vote_deadline_ts: i64,
+        /// Votes that decide it either way: the market's quorum when it opened (a later change of the
+        /// market's parameters cannot turn a vote under way).
+        quorum: u8,
         upheld_votes: u8,
         rejected_votes: u8,
         /// Verifiers (authorities) that voted, in order; the rest are zeros.

@@ -55,10 +55,11 @@ spicetime_abi::account! {
     pub struct Market {
         /// Who may change the parameters (never slash: only a verifier quorum can).
         admin: Address,
-        /// The cluster the market runs on (its genesis hash), set once at `market_init`: every
-        /// signed receipt and verdict names it, so a signature made on one cluster (devnet, a local
-        /// chain), where the program has the same id and job addresses repeat, never counts on another.
-        cluster: [u8; 32],
+        /// The cluster the market runs on: its genesis hash (32 bytes, shown in base58 as clusters
+        /// show it), set once at `market_init`. Every signed receipt and verdict names it, so a
+        /// signature made on one cluster (devnet, a local chain), where the program has the same id
+        /// and job addresses repeat, never counts on another.
+        cluster: Address,
         params: MarketParams,
         /// Layers published, all time.
         layers_published: u64,
