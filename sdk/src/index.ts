@@ -43,3 +43,22 @@ export {
 export { ClusterMismatchError, ed25519Verification, ed25519VerificationOf, receiptMessage, verdictMessage, type JobInstance, type Receipt, type Verdict } from './receipts.ts';
 export { decodeEvents, type DecodedEvent } from './events.ts';
 export { LOADER_BUFFER_HEADER, LOADER_PROGRAM_ACCOUNT_SIZE, UPGRADEABLE_LOADER_ID, loaderInstructions, programDataAddress } from './loader.ts';
+export {
+  JOB_REQUEST_LIMITS,
+  JOB_REQUEST_VERSION,
+  JobRequestError,
+  buildJobRequest,
+  canonicalJobRequest,
+  jobRequestHash,
+  jobRequestSchema,
+  parseJobRequest,
+  type ChatMessage,
+  type ChatRole,
+  type JobInput,
+  type JobLayer,
+  type JobRequest,
+  type JobRequestOptions,
+  type JobRequestRule,
+  type JobSampling,
+  type OutputFormat,
+} from './job-request/index.ts';
