@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import anchor from '@coral-xyz/anchor';
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { TOKEN_PROGRAM_ID, createTransferCheckedInstruction } from '@solana/spl-token';
 import { type Keypair, type PublicKey, Transaction } from '@solana/web3.js';
 import { collateralAddress, economyAddresses, marketplaceIdl, marketplacePda, receiptMessage, sha256 } from '../sdk/src/index.ts';
 import { DECIMALS, WHOLE } from '../sdk/test/economy-fixture.ts';
@@ -70,8 +70,7 @@ const provider = await f.registeredProvider({ pricePerThousand: 2_000_000n });
 const client = f.marketUser(10_000n * WHOLE);
 const settler = f.marketUser();
 const ata = (owner: PublicKey) => f.ata(owner, f.computeMint);
-const [clientToken, royaltyToken, parentToken, providerToken, treasuryToken] = [client.publicKey, creator.publicKey, root.creator.publicKey, provider.publicKey, f.treasury].map(ata);
-const holding = (mint: PublicKey, owner: PublicKey) => getAssociatedTokenAddressSync(mint, owner, true, TOKEN_2022_PROGRAM_ID);
+const [clientToken, providerToken, treasuryToken] = [client.publicKey, provider.publicKey, f.treasury].map(ata);
 const receipt = { outputHash: sha256('Arr'), tokensUsed: 1_500, outputCid: 'bafkreiarr' };
 
 let jobId = 0;
@@ -84,13 +83,11 @@ const sdkLifecycle = async () => {
   jobsCreated++;
   await provider.market.jobClaim({ authority: provider.publicKey, job });
   await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt });
-  await settler.market.jobSettle({ job, layerHolder: creator.publicKey, parentHolder: root.creator.publicKey });
+  await settler.market.jobSettle({ job });
   await client.market.jobRate({ client: client.publicKey, job, rating: 5 });
 };
 const providerPda = marketplacePda.provider(provider.publicKey);
 const collateral = collateralAddress(provider.publicKey);
-const layerHolding = holding(child.mint, creator.publicKey);
-const parentHolding = holding(root.mint, root.creator.publicKey);
 /** A lifecycle with instructions built from the IDL and every address known (the job's PDAs derived here). */
 const fastLifecycle = () => {
   const id = jobId++;
@@ -121,10 +118,7 @@ const fastLifecycle = () => {
         client: client.publicKey,
         client_token: clientToken,
         layer: child.layer,
-        layer_holding: layerHolding,
-        royalty_token: royaltyToken,
-        parent_holding: parentHolding,
-        parent_royalty_token: parentToken,
+        royalty_vault: marketplacePda.royaltyVault(),
         provider: providerPda,
         provider_authority: provider.publicKey,
         provider_token: providerToken,

@@ -222,7 +222,11 @@ export class MarketplaceClient {
   async marketInit(a: { admin: PublicKey; params?: MarketParams; cluster?: PublicKey }) {
     // A genesis hash is 32 bytes in base58, as a public key is.
     const cluster = a.cluster ?? new PublicKey(await this.program.provider.connection.getGenesisHash());
-    return this.program.methods.marketInit(a.params ?? defaultMarketParams(), cluster).accounts({ admin: a.admin }).rpc();
+    const config = await this.economyConfig();
+    return this.program.methods
+      .marketInit(a.params ?? defaultMarketParams(), cluster)
+      .accountsPartial({ admin: a.admin, economyConfig: this.economy.addresses.config, computeMint: config.computeMint, tokenProgram: config.computeTokenProgram })
+      .rpc();
   }
 
   /** Replaces the market parameters (admin). */
@@ -423,18 +427,14 @@ export class MarketplaceClient {
   }
 
   /**
-   * Settles a job after its challenge window (anyone may; the provider wallet pays). Missing
-   * associated $COMPUTE accounts of the recipients are created first. The layer's holder is found
-   * over RPC unless given.
+   * Settles a job after its challenge window (anyone may; the provider wallet pays): the layer's
+   * royalty accrues on it, for its holder to claim ({@link claimRoyalty}). Missing associated
+   * $COMPUTE accounts of the recipients are created first.
    */
-  async jobSettle(a: { job: PublicKey; layerHolder?: PublicKey; parentHolder?: PublicKey }) {
+  async jobSettle(a: { job: PublicKey }) {
     const config = await this.economyConfig();
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
-    const layer = await this.must(this.fetchLayer(job.layer), `layer ${job.layer.toBase58()}`);
-    const { holding, holder } = await this.findLayerHolder(layer.mint, a.layerHolder);
-    const hasParent = !layer.parent.equals(PublicKey.default);
-    const parent = hasParent ? await this.findLayerHolder(layer.parentMint, a.parentHolder) : null;
-    const recipients = [holder, job.provider, config.treasury, job.client, ...(parent ? [parent.holder] : [])];
+    const recipients = [job.provider, config.treasury, job.client];
     return this.program.methods
       .jobSettle()
       .accountsPartial({
@@ -442,10 +442,6 @@ export class MarketplaceClient {
         client: job.client,
         clientToken: this.computeAccount(config, job.client),
         layer: job.layer,
-        layerHolding: holding,
-        royaltyToken: this.computeAccount(config, holder),
-        parentHolding: parent?.holding ?? null,
-        parentRoyaltyToken: parent ? this.computeAccount(config, parent.holder) : null,
         provider: this.pda.provider(job.provider),
         providerAuthority: job.provider,
         providerToken: this.computeAccount(config, job.provider),
@@ -458,6 +454,42 @@ export class MarketplaceClient {
         tokenProgram: config.computeTokenProgram,
       })
       .preInstructions(recipients.map((owner) => this.ensureAccount(owner, config.computeMint, config.computeTokenProgram)))
+      .rpc();
+  }
+
+  /** The royalty vault `["royalty_vault"]`: every layer's accrued royalty. */
+  royaltyVaultAddress(): PublicKey {
+    return marketplacePda.royaltyVault(this.program.programId);
+  }
+
+  /** A layer's royalty accrued and not claimed yet, in $COMPUTE base units. */
+  async accruedRoyalty(layer: PublicKey): Promise<bigint> {
+    const l = await this.must(this.fetchLayer(layer), `layer ${layer.toBase58()}`);
+    return BigInt(l.accruedRoyalty.toString());
+  }
+
+  /**
+   * Claims a layer's accrued royalty (anyone may; the provider wallet pays): the parent's share
+   * passes up to the parent layer, the rest goes to the associated $COMPUTE account (created if
+   * missing) of whoever holds the layer token now, found over RPC unless `holder` is given.
+   */
+  async claimRoyalty(a: { layer: PublicKey; holder?: PublicKey }) {
+    const config = await this.economyConfig();
+    const layer = await this.must(this.fetchLayer(a.layer), `layer ${a.layer.toBase58()}`);
+    const { holding, holder } = await this.findLayerHolder(layer.mint, a.holder);
+    const hasParent = !layer.parent.equals(PublicKey.default);
+    return this.program.methods
+      .layerRoyaltyClaim()
+      .accountsPartial({
+        layer: a.layer,
+        parent: hasParent ? layer.parent : null,
+        holding,
+        holderToken: this.computeAccount(config, holder),
+        economyConfig: this.economy.addresses.config,
+        computeMint: config.computeMint,
+        tokenProgram: config.computeTokenProgram,
+      })
+      .preInstructions([this.ensureAccount(holder, config.computeMint, config.computeTokenProgram)])
       .rpc();
   }
 

@@ -89,6 +89,7 @@ export const MARKETPLACE_SEEDS = {
   verifier: leadingSeed('verifier_register', 'verifier', marketplaceJson),
   job: leadingSeed('job_create', 'job', marketplaceJson),
   jobVault: leadingSeed('job_create', 'job_vault', marketplaceJson),
+  royaltyVault: leadingSeed('market_init', 'royalty_vault', marketplaceJson),
   challenge: leadingSeed('challenge_open', 'challenge', marketplaceJson),
 } as const;
 
@@ -120,6 +121,8 @@ export const marketplacePda = {
   /** A job `["job", client, job_id as u64 LE]`. */
   job: (client: PublicKey, jobId: bigint | number, programId: PublicKey = PROGRAM_IDS.marketplace) =>
     pda([MARKETPLACE_SEEDS.job, client.toBuffer(), u64le(jobId)], programId),
+  /** The royalty vault `["royalty_vault"]`, holding every layer's accrued royalty. */
+  royaltyVault: (programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.royaltyVault], programId),
   /** A job's escrow vault `["job_vault", job]`. */
   jobVault: (job: PublicKey, programId: PublicKey = PROGRAM_IDS.marketplace) => pda([MARKETPLACE_SEEDS.jobVault, job.toBuffer()], programId),
   /** The challenge of a job instance `["challenge", job, job_serial as u64 LE]` (one per instance). */

@@ -59,6 +59,13 @@ export class MarketFixture extends EconomyFixture {
 
   /** Configures both programs. */
   async setup(params: Partial<MarketParams> = {}, tokenProgram = TOKEN_PROGRAM_ID): Promise<this> {
+    await this.setupEconomy(tokenProgram);
+    await this.market.marketInit({ admin: this.admin, params: defaultMarketParams(params) });
+    return this;
+  }
+
+  /** Configures the economy with its mints (what the market needs before it is created). */
+  async setupEconomy(tokenProgram = TOKEN_PROGRAM_ID): Promise<this> {
     this.tokenProgram = tokenProgram;
     await this.initConfig({ providerMinCollateral: new BN(MIN_COLLATERAL.toString()) });
     if (this.mode === 'existing mints') {
@@ -76,7 +83,6 @@ export class MarketFixture extends EconomyFixture {
       this.warp(86_400);
       await this.client.stakeClaim({ owner: this.admin, destination: this.computeBank, positionId: 0 });
     }
-    await this.market.marketInit({ admin: this.admin, params: defaultMarketParams(params) });
     return this;
   }
 

@@ -162,8 +162,8 @@ describe('every account of every marketplace instruction is checked', () => {
   it('job_settle, job_rate, job_close', async () => {
     const job = await submitted();
     f.warp(61);
-    expectEveryMutationRefused(await capture(payer, (m) => m.jobSettle({ job, layerHolder: creator.creator.publicKey })));
-    await client.market.jobSettle({ job, layerHolder: creator.creator.publicKey });
+    expectEveryMutationRefused(await capture(payer, (m) => m.jobSettle({ job })));
+    await client.market.jobSettle({ job });
     expectEveryMutationRefused(await capture(client.keypair, (m) => m.jobRate({ client: client.publicKey, job, rating: 5 })));
     expectEveryMutationRefused(await capture(client.keypair, (m) => m.jobClose({ client: client.publicKey, job })));
   });

@@ -212,7 +212,7 @@ describe('marketplace challenges (program mints)', () => {
     it('keeps the job from settling until the challenge is resolved', async () => {
       const c = await challengedJob();
       f.warp(CHALLENGE_WINDOW);
-      await expectAnchorError(() => settle(f, c.job, c.creator.publicKey), 'JobStatusMismatch', 6016);
+      await expectAnchorError(() => settle(f, c.job), 'JobStatusMismatch', 6016);
     });
   });
 
@@ -521,7 +521,7 @@ describe('marketplace challenges (program mints)', () => {
       // And it cannot be challenged again, but settles at once, paying the provider on top of the bond
       const again = f.marketUser(CHALLENGER_COMPUTE);
       await expectAnchorError(() => again.market.challengeOpen({ challenger: again.publicKey, job: c.job, bond: BOND }), 'AlreadyChallenged', 6043);
-      await settle(f, c.job, c.creator.publicKey);
+      await settle(f, c.job);
       expect(await f.computeOf(c.provider.publicKey)).toBe(BOND + 2_655_000n + 30_000n);
       expect(await fetchProvider(c.provider)).toMatchObject({ openJobs: 0n, jobsCompleted: 1n, jobsChallenged: 1n, jobsSlashed: 0n });
     });
@@ -546,7 +546,7 @@ describe('marketplace challenges (program mints)', () => {
       expect(plain(await f.market.fetchVerifier(v!.publicKey))).toMatchObject({ votesCast: 1n, openVotes: 0n, votesWon: 0n, votesLost: 0n });
       // And the job settles right away
       expect(await status(c.job)).toBe('submitted');
-      await settle(f, c.job, c.creator.publicKey);
+      await settle(f, c.job);
       expect(await f.computeOf(c.provider.publicKey)).toBe(2_655_000n + 30_000n);
     });
 

@@ -38,7 +38,7 @@ describe('marketplace compute units', () => {
         expect(cu, `${name} used ${cu} CU, budget ${budget[name]}`).toBeLessThanOrEqual(budget[name]!);
       }
     }
-    // The issue's goal for a settlement with every transfer (a parent layer, every part non-zero).
+    // The issue's goal for a settlement with every transfer (every part non-zero).
     const worst = Math.max(existing.units.job_settle!, program.units.job_settle!);
     expect(worst, `job_settle takes ${worst} CU`).toBeLessThanOrEqual(SETTLE_GOAL);
   });

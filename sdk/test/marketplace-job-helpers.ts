@@ -152,10 +152,10 @@ export async function submittedJob(f: MarketFixture, o: JobOptions = {}) {
   return { ...claimed, receipt };
 }
 
-/** The settlement of a job by a fresh settler, the layer's holder given (the creator unless said). */
-export async function settle(f: MarketFixture, job: PublicKey, layerHolder: PublicKey, parentHolder?: PublicKey) {
+/** The settlement of a job by a fresh settler: the layer's royalty accrues on it. */
+export async function settle(f: MarketFixture, job: PublicKey) {
   const settler = f.marketUser();
-  await settler.market.jobSettle({ job, layerHolder, parentHolder });
+  await settler.market.jobSettle({ job });
   return settler;
 }
 

@@ -64,10 +64,12 @@ describe('market_init', () => {
   let f: MarketFixture;
   const market = marketplacePda.market();
 
-  beforeAll(() => {
-    // Given a chain with both programs deployed and no market yet
-    f = new MarketFixture();
+  beforeAll(async () => {
+    // Given a chain with both programs deployed, the economy configured and no market yet
+    f = await new MarketFixture().setupEconomy();
   });
+  /** What `market_init` takes besides the admin. */
+  const initAccounts = () => ({ admin: f.admin, economyConfig: f.client.addresses.config, computeMint: f.computeMint, tokenProgram: f.tokenProgram });
 
   const init = (params: MarketParams, m: MarketplaceClient = f.market, admin = f.admin) => m.marketInit({ admin, params });
 
@@ -92,13 +94,13 @@ describe('market_init', () => {
   });
 
   it('rejects an admin that did not sign with AccountNotSigner', async () => {
-    const ix = await f.market.program.methods.marketInit(defaultMarketParams(), Keypair.generate().publicKey).accounts({ admin: f.admin }).instruction();
+    const ix = await f.market.program.methods.marketInit(defaultMarketParams(), Keypair.generate().publicKey).accountsPartial(initAccounts()).instruction();
     await expectAnchorError(() => sendRaw(f.provider, unsign(ix, 'market_init', 'admin')), 'AccountNotSigner', 3010);
     expect(rawAccount(f, market)).toBeNull();
   });
 
   it('rejects an address other than the market PDA with ConstraintSeeds', async () => {
-    const ix = await f.market.program.methods.marketInit(defaultMarketParams(), Keypair.generate().publicKey).accounts({ admin: f.admin }).instruction();
+    const ix = await f.market.program.methods.marketInit(defaultMarketParams(), Keypair.generate().publicKey).accountsPartial(initAccounts()).instruction();
     ix.keys[slot('market_init', 'market')]!.pubkey = Keypair.generate().publicKey;
     await expectAnchorError(() => sendRaw(f.provider, ix), 'ConstraintSeeds', 2006);
   });

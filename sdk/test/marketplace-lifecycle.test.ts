@@ -23,10 +23,13 @@ for (const mode of ['existing mints', 'program mints'] as const) {
 
       f.warp(61);
       const settler = f.marketUser();
-      await settler.market.jobSettle({ job, layerHolder: creator.publicKey });
+      await settler.market.jobSettle({ job });
       const events = decodeEvents(f.market.program, settler.provider.last!.logs);
       const settled = events.find((e) => e.name === 'jobSettled')!.data as Record<string, unknown>;
       expect(Number(settled.price)).toBe(3_000_000);
+      expect(await f.market.accruedRoyalty(layer)).toBe(300_000n);
+      // And the holder claims it
+      await settler.market.claimRoyalty({ layer });
       expect(await f.computeOf(creator.publicKey)).toBe(300_000n);
       expect(await f.computeOf(client.publicKey)).toBe(100n * WHOLE - 3_000_000n);
       // 3,000,000 - 15,000 burn - 30,000 fee - 300,000 royalty, plus a 1% reward of 30,000.
@@ -42,7 +45,7 @@ describe('a job vault', () => {
   it('cannot be blocked by a donation: whatever was sent on top goes back with the refund', async () => {
     // Given a claimed job whose vault someone sent 7 extra base units
     const f = await new MarketFixture().setup({ challengeWindow: new BN(0) });
-    const { layer, creator } = await f.publishedLayer({ pricePerThousand: 0n, royaltyBps: 0 });
+    const { layer } = await f.publishedLayer({ pricePerThousand: 0n, royaltyBps: 0 });
     const provider = await f.registeredProvider({ pricePerThousand: 1_000n });
     const client = f.marketUser(1_000_000n);
     const { job } = await client.market.createJob({ client: client.publicKey, jobId: 7, layer, prompt: 'p', maxTokens: 1_000, maxPricePerThousand: 1_000 });
@@ -56,7 +59,7 @@ describe('a job vault', () => {
     await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt: { outputHash: sha256('out'), tokensUsed: 500, outputCid: '' } });
 
     // When it is settled
-    await client.market.jobSettle({ job, layerHolder: creator.publicKey });
+    await client.market.jobSettle({ job });
 
     // Then the client gets the unused escrow and the 7 units, and the vault is closed
     const settled = decodeEvents(f.market.program, client.provider.last!.logs).find((e) => e.name === 'jobSettled')!.data as { refund: BN; price: BN };

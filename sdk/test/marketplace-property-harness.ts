@@ -309,10 +309,11 @@ const least = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /**
  * How the program splits a settled job's escrow (`programs/marketplace/src/split.rs`), in
- * TypeScript: the price rounded up and at least {@link MIN_JOB_PRICE} unless zero, burn and fee
- * rounded up, royalties down, the reward at most burn + fee.
+ * TypeScript: the price rounded up and at least {@link MIN_JOB_PRICE} unless zero (never above the
+ * escrow), burn and fee rounded up, the royalty (accrued to the layer) down, the reward at most
+ * burn + fee.
  */
-export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number; parentShareBps: number; rewardBps: number }) {
+export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number; rewardBps: number }) {
   const exact = (tokens * rate + 999n) / 1000n;
   const price = least(exact === 0n ? 0n : exact > MIN_JOB_PRICE ? exact : MIN_JOB_PRICE, escrow);
   const refund = escrow - price;
@@ -320,13 +321,10 @@ export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnB
   const fee = least(ceilBps(price, r.feeBps), price - burn);
   const afterProtocol = price - burn - fee;
   const royaltyAll = (price * BigInt(r.royaltyBps)) / BPS;
-  const totalRoyalty = royaltyAll < afterProtocol ? royaltyAll : afterProtocol;
-  const share = BigInt(Math.min(r.parentShareBps, 10_000));
-  const parentRoyalty = (totalRoyalty * share) / BPS;
-  const royalty = totalRoyalty - parentRoyalty;
-  const provider = afterProtocol - totalRoyalty;
+  const royalty = royaltyAll < afterProtocol ? royaltyAll : afterProtocol;
+  const provider = afterProtocol - royalty;
   const reward = least((price * BigInt(r.rewardBps)) / BPS, burn + fee);
-  return { price, burn, fee, royalty, parentRoyalty, provider, refund, reward };
+  return { price, burn, fee, royalty, provider, refund, reward };
 }
 
 export { Random } from './random.ts';

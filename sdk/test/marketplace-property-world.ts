@@ -96,38 +96,42 @@ export async function measureComputeUnits(mode: MintMode): Promise<ComputeUnits>
     return job;
   };
 
-  // Settlement, worst case: a parent layer, every part non-zero (burn, fee, royalty, parent royalty, provider, refund, reward)
+  // Settlement, worst case: every part non-zero (burn, fee, royalty, provider, refund, reward)
   const settler = f.marketUser(0n, 7);
   const job1 = await submitted();
   f.warp(61);
-  await settler.market.jobSettle({ job: job1, layerHolder: childCreator.publicKey, parentHolder: root.creator.publicKey });
+  await settler.market.jobSettle({ job: job1 });
   record('job_settle', settler.provider);
   const settleLogs = settler.provider.last!.logs;
   const settled = decodeEvents(f.market.program, settleLogs).find((e) => e.name === 'jobSettled')!.data;
-  const settleParts = Object.fromEntries(['providerPayment', 'royalty', 'parentRoyalty', 'burned', 'fee', 'refund', 'reward'].map((k) => [k, BigInt(String(settled[k]))]));
+  const settleParts = Object.fromEntries(['providerPayment', 'royalty', 'burned', 'fee', 'refund', 'reward'].map((k) => [k, BigInt(String(settled[k]))]));
   for (const [k, v] of Object.entries(settleParts)) if (v === 0n) throw new Error(`the worst-case settlement paid no ${k}`);
   const settle = invocations(settleLogs).find((i) => i.program === f.market.program.programId.toBase58())!;
   await client.market.jobRate({ client: client.publicKey, job: job1, rating: 5 });
   record('job_rate', client.provider);
+  // Royalty claims: the child's (passing a share up to its parent), then the parent's (a root)
+  for (const layer of [child.layer, root.layer]) {
+    await settler.market.claimRoyalty({ layer });
+    record('layer_royalty_claim', settler.provider);
+  }
 
   const job2 = await submitted();
   f.warp(61);
-  await settler.market.jobSettle({ job: job2, layerHolder: childCreator.publicKey, parentHolder: root.creator.publicKey });
+  await settler.market.jobSettle({ job: job2 });
   await client.market.jobClose({ client: client.publicKey, job: job2 });
   record('job_close', client.provider);
 
   // Settlements that do less, to price each part
-  const settleVariants: Record<string, number> = { 'parent layer, every part non-zero (worst case)': units.job_settle! };
-  const variant = async (name: string, layer: PublicKey, tokens: number, holders: { layerHolder: PublicKey; parentHolder?: PublicKey }) => {
+  const settleVariants: Record<string, number> = { 'a child layer, every part non-zero (worst case)': units.job_settle! };
+  const variant = async (name: string, layer: PublicKey, tokens: number) => {
     const job = await submitted(layer, tokens);
     f.warp(61);
-    await settler.market.jobSettle({ job, ...holders });
+    await settler.market.jobSettle({ job });
     settleVariants[name] = marketplaceUnits(settler.provider.last!.logs);
     await client.market.jobClose({ client: client.publicKey, job });
   };
-  await variant('no parent, every part non-zero', root.layer, 1_500, { layerHolder: root.creator.publicKey });
-  await variant('parent layer, no tokens used (refund only)', child.layer, 0, { layerHolder: childCreator.publicKey, parentHolder: root.creator.publicKey });
-  await variant('no parent, no tokens used (refund only)', root.layer, 0, { layerHolder: root.creator.publicKey });
+  await variant('a root layer, every part non-zero', root.layer, 1_500);
+  await variant('no tokens used (refund only)', child.layer, 0);
 
   const job3 = await newJob();
   await client.market.jobCancel({ client: client.publicKey, job: job3 });

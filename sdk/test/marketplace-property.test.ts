@@ -16,7 +16,8 @@ import { EventReader, MIN_JOB_PRICE, Random, type Sent, b58, bytesOf, ed25519Ix,
  * close), cancel, expire, challenge upheld / rejected / undecided with a quorum of 2 among 4
  * verifiers; clock warps; now and then a layer token changes hands, the economy's burn and fee
  * or the market's reward change, someone sends $COMPUTE straight to an open job's vault (it must
- * reach the client, not stay as dust); and invalid calls that must fail with their error and
+ * reach the client, not stay as dust); royalties accrue on each layer at settlement and are
+ * claimed now and then by anyone, each claim passing the parent's share up; and invalid calls that must fail with their error and
  * change nothing. Job ids are re-used once their job is closed, so most jobs are created again at
  * the address of an earlier one: among the invalid calls, the receipts and verdicts signed for the
  * earlier instance at that address are replayed onto the new one, and must be refused. Voters'
@@ -86,6 +87,8 @@ const E = {
   VoterNotFound: 6040,
   VoteAlreadyReleased: 6041,
   AlreadyChallenged: 6043,
+  NothingToClaim: 6044,
+  ConstraintTokenOwner: 2015,
 } as const;
 
 type Status = 'open' | 'claimed' | 'submitted' | 'challenged' | 'settled';
@@ -111,6 +114,8 @@ interface ModelLayer {
   baseModel: string;
   /** Accounts of this layer's token, by holder name (created up front for every possible holder). */
   holdings: Map<string, PublicKey>;
+  /** Royalty accrued and not claimed (held in the royalty vault). */
+  accrued: bigint;
   stats: Stats;
 }
 interface ModelProvider {
@@ -193,7 +198,7 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 const newStats = (...names: string[]): Stats => Object.fromEntries(names.map((n) => [n, 0n]));
 const PROVIDER_STATS = ['jobsCompleted', 'jobsChallenged', 'jobsSlashed', 'tokensServed', 'ratingSum', 'ratingCount', 'earned'];
-const LAYER_STATS = ['jobsCompleted', 'jobsChallenged', 'jobsSlashed', 'tokensServed', 'ratingSum', 'ratingCount', 'royaltiesEarned'];
+const LAYER_STATS = ['jobsCompleted', 'jobsChallenged', 'jobsSlashed', 'tokensServed', 'ratingSum', 'ratingCount', 'royaltiesEarned', 'royaltiesFromChildren', 'royaltiesPassedUp', 'royaltiesClaimed'];
 
 /** A failed check, naming what differs. */
 class Mismatch extends Error {}
@@ -230,6 +235,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const eco = economyAddresses();
       const tokenProgram = f.tokenProgram;
       const market = marketplacePda.market();
+      const royaltyVault = marketplacePda.royaltyVault();
       const admin = (f.provider.wallet as unknown as { payer: Keypair }).payer;
       const raw = (key: PublicKey) => native.getAccount(bytesOf(key));
 
@@ -312,7 +318,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           holdings.set(h.name, holding);
         }
         expect(holdings.get(creator.name)!.equals(published.holding)).toBe(true);
-        layers.push({ index, address: published.layer, mint: published.mint, holder: creator, parent, royaltyBps: d.royaltyBps, parentShareBps: d.share, floor: d.floor, baseModel: d.baseModel, holdings, stats: newStats(...LAYER_STATS) });
+        layers.push({ index, address: published.layer, mint: published.mint, holder: creator, parent, royaltyBps: d.royaltyBps, parentShareBps: d.share, floor: d.floor, baseModel: d.baseModel, holdings, accrued: 0n, stats: newStats(...LAYER_STATS) });
       }
 
       // ---- The model's starting point: every token account of both mints, every wallet's lamports
@@ -340,6 +346,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const rewardsVault = mode === 'existing mints' ? eco.rewardsVault.toBase58() : null;
       if (rewardsVault) expect(compute.has(rewardsVault)).toBe(true);
       const rewardsVault0 = rewardsVault ? compute.get(rewardsVault)! : 0n;
+      expect(compute.has(royaltyVault.toBase58())).toBe(true);
+      const royaltyVault0 = compute.get(royaltyVault.toBase58())!;
       const stakeVault = config0.stakeVault.toBase58();
       const stakeVaultKey = config0.stakeVault;
       let ubcMoved = true;
@@ -448,10 +456,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             client: j.client.key,
             client_token: j.client.compute,
             layer: l.address,
-            layer_holding: l.holdings.get(l.holder.name)!,
-            royalty_token: l.holder.compute,
-            parent_holding: l.parent ? l.parent.holdings.get(l.parent.holder.name)! : null,
-            parent_royalty_token: l.parent ? l.parent.holder.compute : null,
+            royalty_vault: royaltyVault,
             provider: p.pda,
             provider_authority: p.wallet.key,
             provider_token: p.wallet.compute,
@@ -512,6 +517,18 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             token_program: tokenProgram,
           });
         },
+        royaltyClaim: (l: ModelLayer, holderToken: PublicKey = l.holder.compute) =>
+          marketIx('layer_royalty_claim', {
+            market,
+            layer: l.address,
+            parent: l.parent?.address ?? null,
+            holding: l.holdings.get(l.holder.name)!,
+            holder_token: holderToken,
+            royalty_vault: royaltyVault,
+            economy_config: eco.config,
+            compute_mint: f.computeMint,
+            token_program: tokenProgram,
+          }),
         rate: (j: ModelJob, client: Wallet, rating: number) => marketIx('job_rate', { client: client.key, job: j.address, provider: j.provider!.pda, layer: j.layer.address }, enc.u8(rating)),
         close: (j: ModelJob) => marketIx('job_close', { client: j.client.key, job: j.address }),
       };
@@ -664,18 +681,17 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const p = j.provider!;
         const s = send([ix.settle(j)]);
         const e = events.one(s.logs, 'jobSettled');
-        const parts = ['providerPayment', 'royalty', 'parentRoyalty', 'burned', 'fee', 'refund'].map((k) => big(e[k]));
+        const parts = ['providerPayment', 'royalty', 'burned', 'fee', 'refund'].map((k) => big(e[k]));
         eq(parts.reduce((a, b) => a + b, 0n), j.escrow + j.donated, `job ${j.serial}: JobSettled parts sum vs escrow (+ anything sent to the vault)`);
-        const split = splitOf(j.escrow, j.tokens, j.rate, { burnBps, feeBps, royaltyBps: l.royaltyBps, parentShareBps: l.parentShareBps, rewardBps });
-        const fromEvent = { price: big(e.price), provider: big(e.providerPayment), royalty: big(e.royalty), parentRoyalty: big(e.parentRoyalty), burn: big(e.burned), fee: big(e.fee), refund: big(e.refund), reward: big(e.reward) };
+        const split = splitOf(j.escrow, j.tokens, j.rate, { burnBps, feeBps, royaltyBps: l.royaltyBps, rewardBps });
+        const fromEvent = { price: big(e.price), provider: big(e.providerPayment), royalty: big(e.royalty), burn: big(e.burned), fee: big(e.fee), refund: big(e.refund), reward: big(e.reward) };
         const expected = { ...split, refund: split.refund + j.donated };
         for (const [k, v] of Object.entries(fromEvent)) eq(v, expected[k as keyof typeof expected], `job ${j.serial}: JobSettled ${k}`);
-        eqKey(e.royaltyRecipient, l.holder.key, 'JobSettled royalty recipient');
-        eqKey(e.parentRecipient, l.parent?.holder.key ?? PublicKey.default, 'JobSettled parent recipient');
+        l.accrued += split.royalty;
+        eq(big(e.layerAccruedRoyalty), l.accrued, `job ${j.serial}: JobSettled layer accrued royalty`);
         eq(big(e.tokensUsed), j.tokens, 'JobSettled tokens');
         addCompute(p.wallet.compute, split.provider + split.reward);
-        addCompute(l.holder.compute, split.royalty);
-        if (l.parent) addCompute(l.parent.holder.compute, split.parentRoyalty);
+        addCompute(royaltyVault, split.royalty);
         addCompute(treasury.compute, split.fee);
         addCompute(j.client.compute, split.refund + j.donated);
         if (j.donated > 0n) count('settled with a donation refunded');
@@ -691,11 +707,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         p.stats.earned! += split.provider;
         l.stats.jobsCompleted!++;
         l.stats.tokensServed! += j.tokens;
-        l.stats.royaltiesEarned! += split.royalty + split.parentRoyalty;
+        l.stats.royaltiesEarned! += split.royalty;
         marketStats.jobsSettled++;
-        marketStats.totalRoyalties += split.royalty + split.parentRoyalty;
+        marketStats.totalRoyalties += split.royalty;
         marketStats.totalProviderPayments += split.provider;
-        if (split.parentRoyalty > 0n && split.royalty > 0n && split.burn > 0n && split.fee > 0n && split.reward > 0n && split.refund > 0n) count('settled with every part');
+        if (l.parent && split.royalty > 0n && split.burn > 0n && split.fee > 0n && split.reward > 0n && split.refund > 0n) count('settled with every part');
       };
 
       const challenge = (j: ModelJob) => {
@@ -958,6 +974,39 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         l.holder = to;
         count('layer changed hands');
       };
+      /** Claims a layer's accrued royalty (anyone may): the parent's share up, the rest to the holder. */
+      const claimRoyalty = (l: ModelLayer) => {
+        const s = send([ix.royaltyClaim(l)]);
+        const e = events.one(s.logs, 'royaltyClaimed');
+        const share = l.parent ? (l.accrued * BigInt(Math.min(l.parentShareBps, 10_000))) / 10_000n : 0n;
+        const paid = l.accrued - share;
+        eq(big(e.paid), paid, `layer ${l.index}: RoyaltyClaimed paid`);
+        eq(big(e.passedToParent), share, `layer ${l.index}: RoyaltyClaimed passed to the parent`);
+        eqKey(e.holder, l.holder.key, `layer ${l.index}: RoyaltyClaimed holder`);
+        addCompute(royaltyVault, -paid);
+        addCompute(l.holder.compute, paid);
+        l.stats.royaltiesClaimed! += paid;
+        l.stats.royaltiesPassedUp! += share;
+        l.accrued = 0n;
+        if (l.parent) {
+          l.parent.accrued += share;
+          l.parent.stats.royaltiesFromChildren! += share;
+          eq(big(e.parentAccruedRoyalty), l.parent.accrued, `layer ${l.index}: RoyaltyClaimed parent accrued`);
+        }
+        count(l.parent && share > 0n ? 'royalty claimed, a share passed up' : 'royalty claimed');
+      };
+      const claimSome = () => {
+        const due = layers.filter((l) => l.accrued > 0n);
+        if (due.length && rng.chance(15)) {
+          const l = rng.pick(due);
+          const other = rng.pick(holders.filter((h) => h !== l.holder));
+          sendFailing('a claim paid to someone other than the holder', E.ConstraintTokenOwner, [ix.royaltyClaim(l, other.compute)]);
+        } else if (due.length) claimRoyalty(rng.pick(due));
+        else {
+          const l = rng.pick(layers);
+          sendFailing('a claim with nothing accrued', E.NothingToClaim, [ix.royaltyClaim(l)]);
+        }
+      };
       const donate = () => {
         const open = active.filter((j) => j.vaultOpen);
         if (!open.length) return;
@@ -1062,6 +1111,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           eq(supply, computeSupply0 - burned, '$COMPUTE supply change = -burned');
           eq(compute.get(rewardsVault!), rewardsVault0 - rewardsPaid, 'rewards vault = funding - rewards paid');
         }
+        // The royalty vault holds exactly what the layers accrued and nobody claimed
+        eq(compute.get(royaltyVault.toBase58()), layers.reduce((a, l) => a + l.accrued, 0n), 'royalty vault = sum of accrued royalties');
         // $UBC: the stake vault and the supply each step; every account after a slash (the only move of $UBC here)
         eq(tokenAmount(raw(stakeVaultKey)!.data()), ubc.get(stakeVault), '$UBC stake vault');
         eq(mintSupply(raw(f.ubcMint)!.data()), ubcSupply0, '$UBC supply');
@@ -1161,6 +1212,9 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           } else if (roll < 240 && resolved.length) {
             op = 'release';
             release();
+          } else if (roll >= 260 && roll < 275) {
+            op = 'royalty claim';
+            claimSome();
           } else if (roll >= 240 && roll < 260 && (replayList = replays()).length) {
             op = 'replay';
             rng.pick(replayList)();
@@ -1185,6 +1239,14 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           verify(touched);
           if (step % SCAN_EVERY === 0) await fullCheck();
         }
+        // Every royalty is claimed in the end, children first, so each share reaches the top of its lineage
+        while (layers.some((l) => l.accrued > 0n)) {
+          op = 'royalty claim';
+          const depth = (l: ModelLayer): number => (l.parent ? 1 + depth(l.parent) : 0);
+          claimRoyalty([...layers].filter((l) => l.accrued > 0n).sort((a, b) => depth(b) - depth(a))[0]!);
+          verify(null);
+        }
+        eq(compute.get(royaltyVault.toBase58()), royaltyVault0, 'the royalty vault is back where it started');
         // Every voter is released in the end
         while (resolved.length) {
           op = 'release';
@@ -1209,7 +1271,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           `${seconds(performance.now() - loopStarted)} s wall, ${seconds(cpuMs(process.cpuUsage(loopCpu)))} s CPU (setup ${seconds(loopStarted - started)} s); ${JSON.stringify(outcomes)}; burned ${burned}, rewards ${rewardsPaid}, slashed ${slashedTotal}`,
       );
       // Every outcome happened many times.
-      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part', 'vote released']) {
+      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part', 'vote released', 'royalty claimed, a share passed up']) {
         expect(outcomes[o] ?? 0, o).toBeGreaterThan(LIFECYCLES / 200);
       }
       // And replays of what was signed for earlier jobs at the same address were tried, and refused.

@@ -92,7 +92,7 @@ describe('marketplace replays across job instances (existing mints)', () => {
   const release = (challenge: PublicKey, verifier: Verifier) => f.marketUser().market.challengeVoteRelease({ challenge, verifier: verifier.publicKey });
   const settleAndClose = async (j: Instance) => {
     f.warp(CHALLENGE_WINDOW);
-    await settle(f, j.job, j.creator.publicKey);
+    await settle(f, j.job);
     await j.client.market.jobClose({ client: j.client.publicKey, job: j.job });
   };
 
@@ -124,7 +124,7 @@ describe('marketplace replays across job instances (existing mints)', () => {
           submitted: true,
           end: async (j) => {
             f.warp(CHALLENGE_WINDOW);
-            await settle(f, j.job, j.creator.publicKey);
+            await settle(f, j.job);
             await j.client.market.jobRate({ client: j.client.publicKey, job: j.job, rating: 5 });
           },
         },
@@ -199,7 +199,7 @@ describe('marketplace replays across job instances (existing mints)', () => {
       const stale = await receiptIxs(p, first.job, receiptOf(1_500n, 'bafkreistale'));
       await sendIxs(p, stale);
       f.warp(CHALLENGE_WINDOW);
-      await settle(f, first.job, first.creator.publicKey);
+      await settle(f, first.job);
       await first.client.market.jobRate({ client: first.client.publicKey, job: first.job, rating: 3 });
       // And the client re-created job 4 with another prompt, which the provider claimed
       const prompt = 'Now tell me about the sea';
@@ -285,7 +285,7 @@ describe('marketplace replays across job instances (existing mints)', () => {
       const honest = await verifiers(2);
       const verdicts = await voteAll(first.job, honest, false);
       await resolve(first.job);
-      await settle(f, first.job, first.creator.publicKey);
+      await settle(f, first.job);
       await first.client.market.jobClose({ client: first.client.publicKey, job: first.job });
       // And the client re-created job 2, which the provider claimed and answered wrongly, and someone challenged it
       const again = await submittedJob(f, { client: first.client, jobId: 2, provider: cheater, layer: first.published, receipt: receiptOf(JOB.maxTokens, 'bafkreiwrong') });

@@ -12,7 +12,8 @@ import { configureLocalMarketplace } from '../../scripts/market-setup.ts';
 
 // `npm start`'s marketplace, end to end over JSON-RPC: the local chain (real server on loopback),
 // the setup script, and the SDK's flows with stock Anchor providers — a creator publishes, a
-// provider stakes and registers, a client pays, and settlement finds the layer's holder over RPC.
+// provider stakes and registers, a client pays, settlement accrues the royalty and the claim finds
+// the layer's holder over RPC.
 const mintOf = (symbol: string): PublicKey => readKeypair(path.join(REPO_ROOT, `chain/keys/${symbol}-mint-keypair.json`)).publicKey;
 const UBC = mintOf('ubc');
 const COMPUTE = mintOf('compute');
@@ -78,8 +79,10 @@ describe('the local marketplace (npm start)', () => {
     expect(receipt.tokensUsed.toNumber()).toBe(600);
     expect((await chain.rpc('spicetime_advanceTime', [301])).error).toBeUndefined();
     await client.market.jobSettle({ job });
+    expect(await client.market.accruedRoyalty(layer)).toBe(120n);
+    await client.market.claimRoyalty({ layer });
 
-    // Then the layer's holder (found over RPC) has its 20% royalty, and the client its refund
+    // Then the layer's holder (found over RPC, getTokenLargestAccounts) has its 20% royalty, and the client its refund
     const balance = async (owner: PublicKey) => BigInt((await chain.connection.getTokenAccountBalance(getAssociatedTokenAddressSync(COMPUTE, owner, true, T22))).value.amount);
     expect(await balance(creator.publicKey)).toBe(120n); // 600 at 1 per token = 600; 20% = 120
     expect(await balance(client.publicKey)).toBe(1_000_000n - 600n);

@@ -91,5 +91,7 @@ spicetime_abi::program_errors! {
         ChallengeResolved = 6042 => "the challenge is already resolved",
         /// 6043 0x179b
         AlreadyChallenged = 6043 => "the job was already challenged: an instance takes one challenge",
+        /// 6044 0x179c
+        NothingToClaim = 6044 => "the layer has no royalty to claim",
     }
 }

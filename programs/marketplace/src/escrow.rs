@@ -27,7 +27,7 @@ pub fn compute_account(config: &Config, view: &AccountView, token_program: &Acco
     TokenAccount::load(view, token_program, name)?.check_mint(&config.compute_mint, name)?.check_owner(owner, name)
 }
 
-/// A job's vault and what paying out of it needs.
+/// A vault the marketplace authority owns (a job's escrow, the royalty vault) and what paying out of it needs.
 pub struct Escrow<'a> {
     pub token_program: &'a AccountView,
     pub vault: &'a AccountView,

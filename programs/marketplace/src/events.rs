@@ -7,7 +7,7 @@ use crate::state::{ChallengeOutcome, MarketParams, Provider, VoteResult};
 
 spicetime_abi::event! {
     /// The market configuration was created.
-    pub struct MarketInitialized { admin: Address, cluster: Address, params: MarketParams }
+    pub struct MarketInitialized { admin: Address, cluster: Address, royalty_vault: Address, params: MarketParams }
 }
 
 spicetime_abi::event! {
@@ -135,11 +135,10 @@ spicetime_abi::event! {
         /// Tokens used at the job's rate, rounded up.
         price: u64,
         provider_payment: u64,
+        /// Accrued to the layer, moved to the royalty vault.
         royalty: u64,
-        royalty_recipient: Address,
-        parent_royalty: u64,
-        /// All zeros without a parent.
-        parent_recipient: Address,
+        /// The layer's unclaimed royalty now.
+        layer_accrued_royalty: u64,
         burned: u64,
         fee: u64,
         refund: u64,
@@ -210,5 +209,20 @@ spicetime_abi::event! {
         open_votes: u64,
         /// Whether it was the last voter, closing the challenge.
         closed: bool,
+    }
+}
+
+spicetime_abi::event! {
+    /// A layer's accrued royalty was claimed: the parent's share passed up to the parent layer's
+    /// accrued royalty, the rest paid to the layer token's holder.
+    pub struct RoyaltyClaimed {
+        layer: Address,
+        holder: Address,
+        paid: u64,
+        /// All zeros without a parent.
+        parent: Address,
+        passed_to_parent: u64,
+        /// The parent's unclaimed royalty now (0 without a parent).
+        parent_accrued_royalty: u64,
     }
 }

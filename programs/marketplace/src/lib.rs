@@ -37,6 +37,8 @@ spicetime_abi::program! {
         layer_update::LayerUpdate => layer_update::process,
         /// Retires a layer: no new jobs.
         layer_retire::LayerRetire => layer_retire::process,
+        /// Pays a layer's accrued royalty to its holder, passing the parent's share up (anyone may crank it).
+        layer_royalty_claim::LayerRoyaltyClaim => layer_royalty_claim::process,
         // Provider
         /// Registers a provider backed by its economy collateral.
         provider_register::ProviderRegister => provider_register::process,
@@ -82,7 +84,7 @@ spicetime_abi::program! {
         events::LayerUpdated, events::LayerRetired, events::ProviderRegistered, events::ProviderHeartbeat,
         events::ProviderDeregistered, events::VerifierRegistered, events::JobCreated, events::JobClaimed,
         events::ReceiptSubmitted, events::JobSettled, events::JobClosed, events::JobRated, events::ChallengeOpened,
-        events::ChallengeVoted, events::ChallengeResolved, events::ChallengeVoteReleased,
+        events::ChallengeVoted, events::ChallengeResolved, events::ChallengeVoteReleased, events::RoyaltyClaimed,
     ]
     types [
         state::MarketParams, state::JobStatus, state::ChallengeOutcome, state::VoteResult,

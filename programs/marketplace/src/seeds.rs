@@ -17,6 +17,8 @@ pub const PROVIDER_SEED: &[u8; 8] = b"provider";
 pub const VERIFIER_SEED: &[u8; 8] = b"verifier";
 /// A job: `["job", client, job_id as u64 LE]`.
 pub const JOB_SEED: &[u8; 3] = b"job";
+/// The $COMPUTE account holding every layer's accrued royalty: `["royalty_vault"]`.
+pub const ROYALTY_VAULT_SEED: &[u8; 13] = b"royalty_vault";
 /// A job's escrow token account: `["job_vault", job]`.
 pub const JOB_VAULT_SEED: &[u8; 9] = b"job_vault";
 /// A job instance's challenge: `["challenge", job, job_serial as u64 LE]`.

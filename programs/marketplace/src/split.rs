@@ -1,7 +1,8 @@
 //! How a settled job's escrow divides, to the base unit: the job's price (tokens used at the
 //! claimed rate, rounded up, and at least [`MIN_JOB_PRICE`] once it is not zero) pays the burn,
-//! the treasury fee, the royalty (the parent's share within it) and the provider; the rest of the
-//! escrow goes back to the client. The parts always add up to the escrow exactly.
+//! the treasury fee, the royalty (accrued to the layer; the parent's share passes up when it is
+//! claimed) and the provider; the rest of the escrow goes back to the client. The parts always add
+//! up to the escrow exactly.
 //!
 //! The protocol's parts (burn and fee) are rounded up, so no job escapes them by being small: a
 //! priced job pays at least one base unit of each non-zero rate. The royalty rounds down. The
@@ -19,7 +20,6 @@ pub struct Rates {
     pub burn_bps: u16,
     pub fee_bps: u16,
     pub royalty_bps: u16,
-    pub parent_share_bps: u16,
     pub reward_bps: u16,
 }
 
@@ -34,10 +34,8 @@ pub struct Split {
     pub price: u64,
     pub burn: u64,
     pub fee: u64,
-    /// Royalty to the layer's holder (after the parent's share).
+    /// Royalty accrued to the layer.
     pub royalty: u64,
-    /// The parent layer holder's share of the royalty.
-    pub parent_royalty: u64,
     pub provider: u64,
     pub refund: u64,
     /// Reward the economy program pays the provider on top (not from the escrow): at most burn + fee.
@@ -54,7 +52,7 @@ fn to_u64(part: u128) -> Result<u64, ProgramError> {
 }
 
 /// `bps` of `amount`, rounded down.
-fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
+pub fn bps_of(amount: u64, bps: u16) -> Result<u64, ProgramError> {
     to_u64(bps_product(amount, bps)? / BPS as u128)
 }
 
@@ -84,18 +82,16 @@ pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> 
     let after_protocol = after_burn.checked_sub(fee).ok_or_else(overflow)?;
     // Economy parameters may change after a layer is published: the royalty never takes more than
     // what the burn and fee leave, so settlement cannot fail on it.
-    let total_royalty = bps_of(price, rates.royalty_bps)?.min(after_protocol);
-    let parent_royalty = bps_of(total_royalty, rates.parent_share_bps.min(BPS as u16))?;
-    let royalty = total_royalty.checked_sub(parent_royalty).ok_or(MarketError::ArithmeticOverflow)?;
-    let provider = after_protocol.checked_sub(total_royalty).ok_or(MarketError::ArithmeticOverflow)?;
+    let royalty = bps_of(price, rates.royalty_bps)?.min(after_protocol);
+    let provider = after_protocol.checked_sub(royalty).ok_or(MarketError::ArithmeticOverflow)?;
     let reward = bps_of(price, rates.reward_bps)?.min(burn.checked_add(fee).ok_or_else(overflow)?);
-    Ok(Split { price, burn, fee, royalty, parent_royalty, provider, refund, reward })
+    Ok(Split { price, burn, fee, royalty, provider, refund, reward })
 }
 
 impl Split {
     /// The sum of every part paid out of the escrow.
     pub fn total(&self) -> Option<u64> {
-        [self.burn, self.fee, self.royalty, self.parent_royalty, self.provider, self.refund].iter().try_fold(0u64, |a, b| a.checked_add(*b))
+        [self.burn, self.fee, self.royalty, self.provider, self.refund].iter().try_fold(0u64, |a, b| a.checked_add(*b))
     }
 }
 
@@ -104,14 +100,14 @@ mod tests {
     use super::*;
 
     fn rates() -> Rates {
-        Rates { burn_bps: 50, fee_bps: 100, royalty_bps: 1_000, parent_share_bps: 2_500, reward_bps: 200 }
+        Rates { burn_bps: 50, fee_bps: 100, royalty_bps: 1_000, reward_bps: 200 }
     }
 
     #[test]
     fn a_worked_example() {
         // 1,500 tokens at 2,000 per 1k = 3,000; escrow for 2,000 tokens at 2,500 per 1k = 5,000.
         let s = split(5_000, 1_500, 2_000, rates()).unwrap();
-        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 225, parent_royalty: 75, provider: 2_655, refund: 2_000, reward: 45 });
+        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 300, provider: 2_655, refund: 2_000, reward: 45 });
     }
 
     #[test]
@@ -155,7 +151,7 @@ mod tests {
             let escrow = crate::state::Job::price_of(max_tokens, max_price).unwrap().max(MIN_JOB_PRICE);
             let tokens = next(max_tokens + 1);
             let rate = next(max_price + 1);
-            let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: next(10_001) as u16, parent_share_bps: next(10_001) as u16, reward_bps: next(10_001) as u16 };
+            let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: next(10_001) as u16, reward_bps: next(10_001) as u16 };
             let s = split(escrow, tokens, rate, r).unwrap();
             assert_eq!(s.total(), Some(escrow));
             assert!(s.price <= escrow);

@@ -14,8 +14,8 @@ export type Marketplace = {
     {
       "name": "marketInit",
       "docs": [
-        "Creates the market configuration for the cluster whose genesis hash is `cluster`; the signer",
-        "becomes its admin."
+        "Creates the market configuration for the cluster whose genesis hash is `cluster`, and the",
+        "royalty vault; the signer becomes its admin. The economy must be configured with its mints."
       ],
       "discriminator": [
         234,
@@ -59,9 +59,63 @@ export type Marketplace = {
           "signer": true
         },
         {
+          "name": "economyConfig",
+          "docs": [
+            "2. [] The economy program's config."
+          ]
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "3. [] $COMPUTE."
+          ]
+        },
+        {
+          "name": "royaltyVault",
+          "docs": [
+            "4. [writable] The royalty vault PDA `[\"royalty_vault\"]`, a $COMPUTE account created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  111,
+                  121,
+                  97,
+                  108,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "5. [] The marketplace authority PDA `[\"economy_caller\"]`, owner of the vault."
+          ],
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "6. [] $COMPUTE's token program."
+          ]
+        },
+        {
           "name": "systemProgram",
           "docs": [
-            "2. [] The System program."
+            "7. [] The System program."
           ],
           "address": "11111111111111111111111111111111"
         }
@@ -619,6 +673,138 @@ export type Marketplace = {
           "name": "token2022Program",
           "docs": [
             "4. [] Token-2022."
+          ],
+          "address": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "layerRoyaltyClaim",
+      "docs": [
+        "Pays a layer's accrued royalty (anyone may crank it) to a $COMPUTE account of whoever holds",
+        "the layer token now, after passing the parent's share (its bps of the amount, rounded down)",
+        "up to the parent layer's accrued royalty: a parent's holder cranks its children's claims,",
+        "then its own, and so up the lineage to any depth."
+      ],
+      "discriminator": [
+        133,
+        72,
+        226,
+        73,
+        108,
+        184,
+        50,
+        43
+      ],
+      "accounts": [
+        {
+          "name": "market",
+          "docs": [
+            "0. [] The market PDA `[\"market\"]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "layer",
+          "docs": [
+            "1. [writable] The layer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "parent",
+          "docs": [
+            "2. [optional, writable] The layer's parent layer (when it has one)."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "holding",
+          "docs": [
+            "3. [] The token account holding the layer token."
+          ]
+        },
+        {
+          "name": "holderToken",
+          "docs": [
+            "4. [writable] A $COMPUTE account of the layer token's holder."
+          ],
+          "writable": true
+        },
+        {
+          "name": "royaltyVault",
+          "docs": [
+            "5. [writable] The royalty vault PDA `[\"royalty_vault\"]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  111,
+                  121,
+                  97,
+                  108,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "economyConfig",
+          "docs": [
+            "6. [] The economy program's config."
+          ]
+        },
+        {
+          "name": "computeMint",
+          "docs": [
+            "7. [] $COMPUTE."
+          ]
+        },
+        {
+          "name": "authority",
+          "docs": [
+            "8. [] The marketplace authority PDA `[\"economy_caller\"]`, owner of the vault."
+          ],
+          "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
+        },
+        {
+          "name": "tokenProgram",
+          "docs": [
+            "9. [] $COMPUTE's token program."
+          ]
+        },
+        {
+          "name": "token2022Program",
+          "docs": [
+            "10. [] Token-2022 (layer tokens)."
           ],
           "address": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
         }
@@ -1646,8 +1832,9 @@ export type Marketplace = {
       "name": "jobSettle",
       "docs": [
         "Settles a job once its challenge window is over (anyone may): in one instruction the",
-        "provider is paid, the layer token's holder gets the royalty (and the parent layer's holder",
-        "its share), the economy program burns its share and pays the provider's reward, the",
+        "provider is paid, the layer's royalty moves to the royalty vault and accrues on the layer",
+        "(its holder claims it, passing the parent's share up, with `layer_royalty_claim`), the",
+        "economy program burns its share and pays the provider's reward, the",
         "treasury gets its fee, the unused escrow goes back to the client, the collateral lock is",
         "released (the burn, reward and release are one economy call, `settlement_finish`) and the",
         "vault closed (rent to the client). The job stays for the client's rating."
@@ -1743,118 +1930,112 @@ export type Marketplace = {
           "writable": true
         },
         {
-          "name": "layerHolding",
+          "name": "royaltyVault",
           "docs": [
-            "6. [] The token account holding the layer token."
-          ]
-        },
-        {
-          "name": "royaltyToken",
-          "docs": [
-            "7. [writable] A $COMPUTE account of the layer token's holder (the royalty)."
-          ],
-          "writable": true
-        },
-        {
-          "name": "parentHolding",
-          "docs": [
-            "8. [optional] The token account holding the parent layer's token."
-          ],
-          "optional": true
-        },
-        {
-          "name": "parentRoyaltyToken",
-          "docs": [
-            "9. [optional, writable] A $COMPUTE account of the parent's holder (its share)."
+            "6. [writable] The royalty vault PDA `[\"royalty_vault\"]`."
           ],
           "writable": true,
-          "optional": true
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  111,
+                  121,
+                  97,
+                  108,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              }
+            ]
+          }
         },
         {
           "name": "provider",
           "docs": [
-            "10. [writable] The job's provider."
+            "7. [writable] The job's provider."
           ],
           "writable": true
         },
         {
           "name": "providerAuthority",
           "docs": [
-            "11. [] The provider's wallet."
+            "8. [] The provider's wallet."
           ]
         },
         {
           "name": "providerToken",
           "docs": [
-            "12. [writable] A $COMPUTE account of the provider's wallet (payment and reward)."
+            "9. [writable] A $COMPUTE account of the provider's wallet (payment and reward)."
           ],
           "writable": true
         },
         {
           "name": "treasuryToken",
           "docs": [
-            "13. [writable] A $COMPUTE account of the economy's treasury (the fee)."
+            "10. [writable] A $COMPUTE account of the economy's treasury (the fee)."
           ],
           "writable": true
         },
         {
           "name": "economyConfig",
           "docs": [
-            "14. [writable] The economy program's config."
+            "11. [writable] The economy program's config."
           ],
           "writable": true
         },
         {
           "name": "computeMint",
           "docs": [
-            "15. [writable] $COMPUTE."
+            "12. [writable] $COMPUTE."
           ],
           "writable": true
         },
         {
           "name": "collateral",
           "docs": [
-            "16. [writable] The provider's collateral PDA in the economy program."
+            "13. [writable] The provider's collateral PDA in the economy program."
           ],
           "writable": true
         },
         {
           "name": "economyAuthority",
           "docs": [
-            "17. [] The economy program's authority PDA `[\"authority\"]`."
+            "14. [] The economy program's authority PDA `[\"authority\"]`."
           ]
         },
         {
           "name": "rewardsVault",
           "docs": [
-            "18. [writable] The economy program's rewards vault `[\"rewards_vault\"]`."
+            "15. [writable] The economy program's rewards vault `[\"rewards_vault\"]`."
           ],
           "writable": true
         },
         {
           "name": "authority",
           "docs": [
-            "19. [] The marketplace authority PDA `[\"economy_caller\"]`."
+            "16. [] The marketplace authority PDA `[\"economy_caller\"]`."
           ],
           "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
         },
         {
           "name": "tokenProgram",
           "docs": [
-            "20. [] $COMPUTE's token program."
+            "17. [] $COMPUTE's token program."
           ]
-        },
-        {
-          "name": "token2022Program",
-          "docs": [
-            "21. [] Token-2022 (layer tokens)."
-          ],
-          "address": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
         },
         {
           "name": "economyProgram",
           "docs": [
-            "22. [] The economy program."
+            "18. [] The economy program."
           ],
           "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
         }
@@ -2812,6 +2993,19 @@ export type Marketplace = {
         44,
         112
       ]
+    },
+    {
+      "name": "royaltyClaimed",
+      "discriminator": [
+        159,
+        50,
+        182,
+        139,
+        127,
+        230,
+        105,
+        189
+      ]
     }
   ],
   "errors": [
@@ -3034,6 +3228,11 @@ export type Marketplace = {
       "code": 6043,
       "name": "alreadyChallenged",
       "msg": "the job was already challenged: an instance takes one challenge"
+    },
+    {
+      "code": 6044,
+      "name": "nothingToClaim",
+      "msg": "the layer has no royalty to claim"
     }
   ],
   "types": [
@@ -3112,6 +3311,13 @@ export type Marketplace = {
               "$COMPUTE paid to providers for jobs, all time."
             ],
             "type": "u64"
+          },
+          {
+            "name": "royaltyVault",
+            "docs": [
+              "The $COMPUTE account `[\"royalty_vault\"]` holding every layer's accrued royalty."
+            ],
+            "type": "pubkey"
           },
           {
             "name": "bump",
@@ -3222,7 +3428,7 @@ export type Marketplace = {
           {
             "name": "jobsCompleted",
             "docs": [
-              "Jobs settled, challenged, slashed; tokens served; ratings; royalties earned."
+              "Jobs settled, challenged, slashed; tokens served; ratings."
             ],
             "type": "u64"
           },
@@ -3248,6 +3454,38 @@ export type Marketplace = {
           },
           {
             "name": "royaltiesEarned",
+            "docs": [
+              "Royalty accrued from the jobs run with this layer, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "royaltiesFromChildren",
+            "docs": [
+              "Royalty its child layers passed up to it, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "accruedRoyalty",
+            "docs": [
+              "Royalty not claimed yet, held in the royalty vault: whoever holds the token when it is",
+              "claimed is paid it (selling the layer sells it too)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "royaltiesPassedUp",
+            "docs": [
+              "Royalty passed up to the parent layer by claims, all time."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "royaltiesClaimed",
+            "docs": [
+              "Royalty paid to holders by claims, all time."
+            ],
             "type": "u64"
           },
           {
@@ -3789,6 +4027,10 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
+            "name": "royaltyVault",
+            "type": "pubkey"
+          },
+          {
             "name": "params",
             "type": {
               "defined": {
@@ -4261,22 +4503,17 @@ export type Marketplace = {
           },
           {
             "name": "royalty",
-            "type": "u64"
-          },
-          {
-            "name": "royaltyRecipient",
-            "type": "pubkey"
-          },
-          {
-            "name": "parentRoyalty",
-            "type": "u64"
-          },
-          {
-            "name": "parentRecipient",
             "docs": [
-              "All zeros without a parent."
+              "Accrued to the layer, moved to the royalty vault."
             ],
-            "type": "pubkey"
+            "type": "u64"
+          },
+          {
+            "name": "layerAccruedRoyalty",
+            "docs": [
+              "The layer's unclaimed royalty now."
+            ],
+            "type": "u64"
           },
           {
             "name": "burned",
@@ -4584,6 +4821,48 @@ export type Marketplace = {
               "Whether it was the last voter, closing the challenge."
             ],
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "royaltyClaimed",
+      "docs": [
+        "A layer's accrued royalty was claimed: the parent's share passed up to the parent layer's",
+        "accrued royalty, the rest paid to the layer token's holder."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layer",
+            "type": "pubkey"
+          },
+          {
+            "name": "holder",
+            "type": "pubkey"
+          },
+          {
+            "name": "paid",
+            "type": "u64"
+          },
+          {
+            "name": "parent",
+            "docs": [
+              "All zeros without a parent."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "passedToParent",
+            "type": "u64"
+          },
+          {
+            "name": "parentAccruedRoyalty",
+            "docs": [
+              "The parent's unclaimed royalty now (0 without a parent)."
+            ],
+            "type": "u64"
           }
         ]
       }

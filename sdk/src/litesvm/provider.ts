@@ -47,6 +47,20 @@ const toAccountInfo = (svm: LiteSVM, key: PublicKey): AccountInfo<Buffer> | null
  * `account.fetch()` and errors as `AnchorError` work as against a validator. Each transaction
  * gets a fresh blockhash, so identical transactions can be sent twice.
  */
+/** Token accounts of both token programs; an account's mint is its first 32 bytes, its amount the u64 at 64. */
+const TOKEN_PROGRAMS = ['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'];
+
+/** `getTokenLargestAccounts` as a validator answers it: the 20 largest accounts of `mint`, by a scan. */
+function largestTokenAccounts(svm: LiteSVM, mint: PublicKey) {
+  const mintBytes = mint.toBuffer();
+  const held = TOKEN_PROGRAMS.flatMap((program) => svm.getProgramAccounts(address(program)))
+    .filter((a) => a.data.length >= 165 && Buffer.from(a.data.subarray(0, 32)).equals(mintBytes))
+    .map((a) => ({ address: new PublicKey(a.address), amount: Buffer.from(a.data.subarray(64, 72)).readBigUInt64LE() }))
+    .sort((x, y) => (x.amount < y.amount ? 1 : x.amount > y.amount ? -1 : 0))
+    .slice(0, 20);
+  return held.map((a) => ({ address: a.address, amount: a.amount.toString(), decimals: 0, uiAmount: null, uiAmountString: a.amount.toString() }));
+}
+
 const genesisHashes = new WeakMap<LiteSVM, string>();
 /** LiteSVM has no genesis: an SVM's first blockhash asked for stands in for it, the same for every provider over it. */
 function genesisHashOf(svm: LiteSVM): string {
@@ -75,6 +89,7 @@ export class LiteSvmProvider implements Provider {
       getMinimumBalanceForRentExemption: async (bytes: number) => Number(svm.minimumBalanceForRentExemption(BigInt(bytes))),
       getLatestBlockhash: async () => ({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0 }),
       getGenesisHash: async () => genesisHashOf(svm),
+      getTokenLargestAccounts: async (mint: PublicKey) => ({ context: { slot: Number(svm.getClock().slot) }, value: largestTokenAccounts(svm, mint) }),
     };
     this.connection = connection as unknown as Connection;
   }

@@ -1,21 +1,20 @@
 use economy::marketplace::MARKETPLACE_CALLER;
 use pinocchio::sysvars::{clock::Clock, Sysvar};
 use spicetime_abi::prelude::*;
-use spicetime_abi::token::TOKEN_2022_PROGRAM_ID;
 
 use crate::economy_cpi::{settlement_finish, EconomyCall, FinishAccounts};
 use crate::errors::MarketError;
 use crate::escrow::{check_compute, check_vault, compute_account, economy_config, Escrow};
 use crate::events::JobSettled;
-use crate::seeds::{JOB_VAULT_SEED, MARKET_SEED};
+use crate::seeds::{JOB_VAULT_SEED, MARKET_SEED, ROYALTY_VAULT_SEED};
 use crate::split::{split, Rates};
-use crate::state::layer::holder_of;
 use crate::state::{Job, JobStatus, Layer, Market, Provider};
 
 spicetime_abi::instruction! {
     /// Settles a job once its challenge window is over (anyone may): in one instruction the
-    /// provider is paid, the layer token's holder gets the royalty (and the parent layer's holder
-    /// its share), the economy program burns its share and pays the provider's reward, the
+    /// provider is paid, the layer's royalty moves to the royalty vault and accrues on the layer
+    /// (its holder claims it, passing the parent's share up, with `layer_royalty_claim`), the
+    /// economy program burns its share and pays the provider's reward, the
     /// treasury gets its fee, the unused escrow goes back to the client, the collateral lock is
     /// released (the burn, reward and release are one economy call, `settlement_finish`) and the
     /// vault closed (rent to the client). The job stays for the client's rating.
@@ -33,39 +32,31 @@ spicetime_abi::instruction! {
             client_token: [writable, dup],
             /// 5. [writable] The job's layer.
             layer: [writable],
-            /// 6. [] The token account holding the layer token.
-            layer_holding: [],
-            /// 7. [writable] A $COMPUTE account of the layer token's holder (the royalty).
-            royalty_token: [writable, dup],
-            /// 8. [optional] The token account holding the parent layer's token.
-            parent_holding: [optional],
-            /// 9. [optional, writable] A $COMPUTE account of the parent's holder (its share).
-            parent_royalty_token: [optional, writable, dup],
-            /// 10. [writable] The job's provider.
+            /// 6. [writable] The royalty vault PDA `["royalty_vault"]`.
+            royalty_vault: [writable] pda({ROYALTY_VAULT_SEED}),
+            /// 7. [writable] The job's provider.
             provider: [writable],
-            /// 11. [] The provider's wallet.
+            /// 8. [] The provider's wallet.
             provider_authority: [],
-            /// 12. [writable] A $COMPUTE account of the provider's wallet (payment and reward).
+            /// 9. [writable] A $COMPUTE account of the provider's wallet (payment and reward).
             provider_token: [writable, dup],
-            /// 13. [writable] A $COMPUTE account of the economy's treasury (the fee).
+            /// 10. [writable] A $COMPUTE account of the economy's treasury (the fee).
             treasury_token: [writable, dup],
-            /// 14. [writable] The economy program's config.
+            /// 11. [writable] The economy program's config.
             economy_config: [writable],
-            /// 15. [writable] $COMPUTE.
+            /// 12. [writable] $COMPUTE.
             compute_mint: [writable],
-            /// 16. [writable] The provider's collateral PDA in the economy program.
+            /// 13. [writable] The provider's collateral PDA in the economy program.
             collateral: [writable],
-            /// 17. [] The economy program's authority PDA `["authority"]`.
+            /// 14. [] The economy program's authority PDA `["authority"]`.
             economy_authority: [],
-            /// 18. [writable] The economy program's rewards vault `["rewards_vault"]`.
+            /// 15. [writable] The economy program's rewards vault `["rewards_vault"]`.
             rewards_vault: [writable],
-            /// 19. [] The marketplace authority PDA `["economy_caller"]`.
+            /// 16. [] The marketplace authority PDA `["economy_caller"]`.
             authority: [] address(MARKETPLACE_CALLER),
-            /// 20. [] $COMPUTE's token program.
+            /// 17. [] $COMPUTE's token program.
             token_program: [],
-            /// 21. [] Token-2022 (layer tokens).
-            token_2022_program: [] address(TOKEN_2022_PROGRAM_ID),
-            /// 22. [] The economy program.
+            /// 18. [] The economy program.
             economy_program: [] address(economy::ID),
         }
         args {}
@@ -91,17 +82,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
     let economy = economy_config(&ix.economy_config)?;
     check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
 
-    let holder = layer.holder(&ix.layer_holding, &ix.token_2022_program)?;
-    compute_account(&economy, &ix.royalty_token, &ix.token_program, &holder, "royalty_token")?;
-    let parent_holder = match (&ix.parent_holding, &ix.parent_royalty_token, layer.has_parent()) {
-        (Some(holding), Some(royalty), true) => {
-            let parent_holder = holder_of(&layer.parent_mint, holding, &ix.token_2022_program)?;
-            compute_account(&economy, royalty, &ix.token_program, &parent_holder, "parent_royalty_token")?;
-            parent_holder
-        }
-        (None, None, false) => Address::default(),
-        _ => return Err(MarketError::ParentMismatch.into()),
-    };
+    spicetime_abi::account::check_address(&ix.royalty_vault, &market.royalty_vault, "royalty_vault")?;
     compute_account(&economy, &ix.provider_token, &ix.token_program, &job.provider, "provider_token")?;
     compute_account(&economy, &ix.treasury_token, &ix.token_program, &economy.treasury, "treasury_token")?;
     compute_account(&economy, &ix.client_token, &ix.token_program, &job.client, "client_token")?;
@@ -110,17 +91,13 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
         burn_bps: economy.params.burn_bps,
         fee_bps: economy.params.treasury_fee_bps,
         royalty_bps: layer.royalty_bps,
-        parent_share_bps: layer.parent_share_bps,
         reward_bps: market.params.reward_bps,
     };
     let s = split(job.escrow, job.tokens_used, job.rate_per_thousand, rates)?;
 
     let escrow = Escrow { token_program: &ix.token_program, vault: &ix.job_vault, mint: &ix.compute_mint, authority: &ix.authority, decimals: economy.compute_decimals };
     escrow.pay(&ix.provider_token, s.provider)?;
-    escrow.pay(&ix.royalty_token, s.royalty)?;
-    if let Some(parent_royalty) = &ix.parent_royalty_token {
-        escrow.pay(parent_royalty, s.parent_royalty)?;
-    }
+    escrow.pay(&ix.royalty_vault, s.royalty)?;
     escrow.pay(&ix.treasury_token, s.fee)?;
     let finish = FinishAccounts {
         config: &ix.economy_config,
@@ -144,7 +121,8 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
     provider.jobs_completed = provider.jobs_completed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     provider.tokens_served = provider.tokens_served.checked_add(tokens).ok_or(MarketError::ArithmeticOverflow)?;
     provider.earned = provider.earned.checked_add(s.provider).ok_or(MarketError::ArithmeticOverflow)?;
-    let royalties = s.royalty.checked_add(s.parent_royalty).ok_or(MarketError::ArithmeticOverflow)?;
+    let royalties = s.royalty;
+    layer.accrued_royalty = layer.accrued_royalty.checked_add(royalties).ok_or(MarketError::ArithmeticOverflow)?;
     layer.jobs_completed = layer.jobs_completed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     layer.tokens_served = layer.tokens_served.checked_add(tokens).ok_or(MarketError::ArithmeticOverflow)?;
     layer.royalties_earned = layer.royalties_earned.checked_add(royalties).ok_or(MarketError::ArithmeticOverflow)?;
@@ -166,9 +144,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
         price: s.price,
         provider_payment: s.provider,
         royalty: s.royalty,
-        royalty_recipient: holder,
-        parent_royalty: s.parent_royalty,
-        parent_recipient: parent_holder,
+        layer_accrued_royalty: layer.accrued_royalty,
         burned: s.burn,
         fee: s.fee,
         refund,

@@ -14,6 +14,7 @@ pub mod job_receipt;
 pub mod job_settle;
 pub mod layer_publish;
 pub mod layer_retire;
+pub mod layer_royalty_claim;
 pub mod layer_update;
 pub mod layer_version_publish;
 pub mod market_init;

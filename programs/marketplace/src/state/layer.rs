@@ -32,14 +32,24 @@ spicetime_abi::account! {
         /// Retired layers take no new jobs.
         retired: bool,
         published_ts: i64,
-        /// Jobs settled, challenged, slashed; tokens served; ratings; royalties earned.
+        /// Jobs settled, challenged, slashed; tokens served; ratings.
         jobs_completed: u64,
         jobs_challenged: u64,
         jobs_slashed: u64,
         tokens_served: u64,
         rating_sum: u64,
         rating_count: u64,
+        /// Royalty accrued from the jobs run with this layer, all time.
         royalties_earned: u64,
+        /// Royalty its child layers passed up to it, all time.
+        royalties_from_children: u64,
+        /// Royalty not claimed yet, held in the royalty vault: whoever holds the token when it is
+        /// claimed is paid it (selling the layer sells it too).
+        accrued_royalty: u64,
+        /// Royalty passed up to the parent layer by claims, all time.
+        royalties_passed_up: u64,
+        /// Royalty paid to holders by claims, all time.
+        royalties_claimed: u64,
         /// Canonical bump of the layer PDA.
         bump: u8,
         name: Text<32>,

@@ -74,6 +74,8 @@ spicetime_abi::account! {
         total_royalties: u64,
         /// $COMPUTE paid to providers for jobs, all time.
         total_provider_payments: u64,
+        /// The $COMPUTE account `["royalty_vault"]` holding every layer's accrued royalty.
+        royalty_vault: Address,
         /// Canonical bump of the market PDA.
         bump: u8,
     }
