@@ -49,7 +49,7 @@ table([
   ...names.map((n) => [n, existing.units[n] ?? '-', programMints.units[n] ?? '-', budget[n] ?? '-']),
 ]);
 for (const [mode, m] of [['existing mints', existing], ['program mints', programMints]] as const) {
-  console.log(`\njob_settle, worst case (${mode}): a parent layer, every part non-zero — ${m.units.job_settle} CU (goal 30,000)`);
+  console.log(`\njob_settle, worst case (${mode}): every part non-zero — ${m.units.job_settle} CU (goal 30,000)`);
   table([['call', 'CU', 'own CU (minus its CPIs)'], ...breakdown(m.settle).map((r) => [r.call, r.units, r.own])]);
   table([['settlement', 'CU'], ...Object.entries(m.settleVariants)]);
 }

@@ -186,16 +186,13 @@ export function programName(id: string): string {
   return known[id] ?? id;
 }
 
-/** What each CPI of `job_settle` is, in the order job_settle.rs makes them (with a parent layer, every part non-zero). */
+/** What each CPI of `job_settle` is, in the order job_settle.rs makes them (every part non-zero). */
 const SETTLE_CPIS = [
   'transfer: provider payment',
-  'transfer: royalty',
-  'transfer: parent royalty',
+  'transfer: royalty into the royalty vault',
   'transfer: treasury fee',
-  'settlement_burn',
+  'settlement_finish (burn, reward, lock release)',
   'transfer: refund (the rest)',
-  'reward_pay',
-  'collateral_release',
   'close_account: the vault',
 ];
 
