@@ -20,6 +20,8 @@ pub const TOKEN_2022_PROGRAM_ID: Address = address!("TokenzQdBNbLqP5VEhdkAS6EPFL
 pub const MINT_SIZE: usize = 82;
 /// Size of a token account with no extensions.
 pub const TOKEN_ACCOUNT_SIZE: usize = 165;
+/// Size of a multisig (SPL Token and Token-2022).
+pub const MULTISIG_SIZE: usize = 355;
 
 /// `InvalidProgramId` (3008) unless `program` is SPL Token or Token-2022.
 #[inline(always)]
@@ -75,8 +77,13 @@ impl TokenAccount {
             return Err(fail_account(AnchorErrorCode::AccountOwnedByWrongProgram, name));
         }
         let data = view.try_borrow()?;
-        // State 1 = initialised, 2 = frozen; a token-2022 mint (82 bytes + extensions) is not an account.
-        if data.len() < TOKEN_ACCOUNT_SIZE || data[108] == 0 || (data.len() > TOKEN_ACCOUNT_SIZE && data[TOKEN_ACCOUNT_SIZE] != 2) {
+        // State 1 = initialised, 2 = frozen; a token-2022 mint (82 bytes + extensions) is not an
+        // account, and neither is a multisig: 355 bytes of freely chosen signer addresses, which can
+        // spell out any mint, owner and amount. Token-2022 refuses that length for accounts; SPL
+        // Token accounts are exactly 165 bytes.
+        let len = data.len();
+        let extended = len > TOKEN_ACCOUNT_SIZE && len != MULTISIG_SIZE && token_program.address() == &TOKEN_2022_PROGRAM_ID && data[TOKEN_ACCOUNT_SIZE] == 2;
+        if !(len == TOKEN_ACCOUNT_SIZE || extended) || data[108] == 0 {
             return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
         }
         Ok(TokenAccount {

@@ -3301,7 +3301,7 @@ export type Marketplace = {
           {
             "name": "totalRoyalties",
             "docs": [
-              "$COMPUTE paid to layer holders as royalties, all time."
+              "$COMPUTE accrued to layers as royalties at settlement, all time."
             ],
             "type": "u64"
           },

@@ -116,3 +116,69 @@ pub fn holder_of(mint: &Address, holding: &AccountView, token_2022: &AccountView
     }
     Ok(account.owner)
 }
+
+#[cfg(test)]
+mod forged_holding_tests {
+    //! A Token-2022 *multisig* (355 bytes, `[m, n, is_initialized, signers: [Address; 11]]`, made
+    //! with InitializeMultisig2 from any 1..=11 addresses, none of which must sign) used to pass
+    //! `holder_of` as the holding of a layer mint whose address begins with `[m, n, 1]`: every other
+    //! byte the check reads (mint[3..], owner, amount, state at 108, account type at 165) lies in
+    //! the signer addresses, which the attacker picks. Found in review.
+    use super::*;
+    use pinocchio::account::RuntimeAccount;
+
+    const MULTISIG_LEN: usize = 355;
+
+    fn view(buf: &mut Vec<u64>, address: Address, owner: Address, data: &[u8]) -> AccountView {
+        let header = core::mem::size_of::<RuntimeAccount>();
+        buf.resize((header + data.len() + 7) / 8 + 1, 0);
+        let raw = buf.as_mut_ptr() as *mut RuntimeAccount;
+        unsafe {
+            (*raw).borrow_state = u8::MAX;
+            (*raw).address = address;
+            (*raw).owner = owner;
+            (*raw).lamports = 1;
+            (*raw).data_len = data.len() as u64;
+            core::ptr::copy_nonoverlapping(data.as_ptr(), (raw as *mut u8).add(header), data.len());
+            AccountView::new_unchecked(raw)
+        }
+    }
+
+    /// The bytes Token-2022's InitializeMultisig2 writes: m, n, 1, then the n signer addresses.
+    fn multisig(m: u8, signers: &[[u8; 32]]) -> Vec<u8> {
+        let mut d = vec![0u8; MULTISIG_LEN];
+        d[0] = m;
+        d[1] = signers.len() as u8;
+        d[2] = 1;
+        for (i, s) in signers.iter().enumerate() {
+            d[3 + 32 * i..3 + 32 * (i + 1)].copy_from_slice(s);
+        }
+        d
+    }
+
+    #[test]
+    fn a_token_2022_multisig_forged_as_the_layer_holding_is_refused() {
+        // The layer's mint: a keypair its creator ground until it began with [1, 6, 1] (~2^24/66
+        // tries, about 250k: seconds).
+        let mut mint = [0x5au8; 32];
+        mint[..3].copy_from_slice(&[1, 6, 1]);
+        let attacker = [0xa7u8; 32];
+        // Lay the wanted token-account bytes over the 6 signer addresses.
+        let mut want = [0u8; 3 + 32 * 6];
+        want[..32].copy_from_slice(&mint); // mint at 0..32
+        want[32..64].copy_from_slice(&attacker); // owner at 32..64
+        want[64..72].copy_from_slice(&1u64.to_le_bytes()); // amount at 64..72
+        want[108] = 1; // state: initialised
+        want[165] = 2; // Token-2022 account type: Account
+        let signers: Vec<[u8; 32]> = (0..6).map(|i| want[3 + 32 * i..3 + 32 * (i + 1)].try_into().unwrap()).collect();
+        let data = multisig(1, &signers);
+        assert_eq!(&data[..3 + 32 * 6], &want[..], "the multisig's bytes are the forged token account");
+
+        let (mut b1, mut b2) = (Vec::new(), Vec::new());
+        let holding = view(&mut b1, Address::new_from_array([9; 32]), TOKEN_2022_PROGRAM_ID, &data);
+        let token_2022 = view(&mut b2, TOKEN_2022_PROGRAM_ID, Address::new_from_array([0; 32]), &[]);
+        let holder = holder_of(&Address::new_from_array(mint), &holding, &token_2022);
+        // Refused: a 355-byte account is a multisig, never a token account (it was taken for one).
+        assert!(holder.is_err(), "forged holding accepted: {holder:?}");
+    }
+}

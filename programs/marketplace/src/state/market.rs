@@ -70,7 +70,7 @@ spicetime_abi::account! {
         challenges_opened: u64,
         /// Jobs settled, all time.
         jobs_settled: u64,
-        /// $COMPUTE paid to layer holders as royalties, all time.
+        /// $COMPUTE accrued to layers as royalties at settlement, all time.
         total_royalties: u64,
         /// $COMPUTE paid to providers for jobs, all time.
         total_provider_payments: u64,
