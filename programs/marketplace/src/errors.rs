@@ -93,5 +93,19 @@ spicetime_abi::program_errors! {
         AlreadyChallenged = 6043 => "the job was already challenged: an instance takes one challenge",
         /// 6044 0x179c
         NothingToClaim = 6044 => "the layer has no royalty to claim",
+        /// 6045 0x179d
+        InvalidRequestCid = 6045 => "the request CID must be a CIDv1 in base32 (b…), 10 to 64 characters",
+        /// 6046 0x179e
+        LayerMismatch = 6046 => "the layer accounts are not the job's layers, in order",
+        /// 6047 0x179f
+        LayerRepeated = 6047 => "a job names each layer once",
+        /// 6048 0x17a0
+        BaseModelMismatch = 6048 => "a job's layers must all apply to one base model",
+        /// 6049 0x17a1
+        VersionNotFound = 6049 => "the layer has no such version",
+        /// 6050 0x17a2
+        ScaleOutOfRange = 6050 => "a layer's scale is 1 to 20000 basis points",
+        /// 6051 0x17a3
+        LayerCountMismatch = 6051 => "a job takes 1 to 4 layers: one choice per layer account, none beyond",
     }
 }

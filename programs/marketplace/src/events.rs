@@ -3,7 +3,7 @@
 use pinocchio::Address;
 use spicetime_abi::borsh::Text;
 
-use crate::state::{ChallengeOutcome, MarketParams, Provider, VoteResult};
+use crate::state::{ChallengeOutcome, JobLayer, MarketParams, Provider, VoteResult};
 
 spicetime_abi::event! {
     /// The market configuration was created.
@@ -94,22 +94,25 @@ spicetime_abi::event! {
 }
 
 spicetime_abi::event! {
-    /// A job was created and its escrow deposited.
+    /// A job was created and its escrow deposited: everything an indexer needs to rebuild it.
     pub struct JobCreated {
         job: Address,
         client: Address,
         job_id: u64,
         /// Unique to this instance of the job (its address repeats when the job id is re-used).
         serial: u64,
-        layer: Address,
-        layer_version: u32,
+        layer_count: u8,
+        /// The genome: the first `layer_count` entries, in order.
+        layers: [JobLayer; 4],
+        floor_per_thousand: u64,
         /// The provider asked for; all zeros for any.
         provider: Address,
-        prompt_hash: [u8; 32],
+        request_hash: [u8; 32],
         max_tokens: u64,
         max_price_per_thousand: u64,
         escrow: u64,
         created_ts: i64,
+        request_cid: Text<64>,
     }
 }
 
@@ -128,24 +131,26 @@ spicetime_abi::event! {
     pub struct JobSettled {
         job: Address,
         job_serial: u64,
-        layer: Address,
         provider: Address,
         client: Address,
         tokens_used: u64,
         /// Tokens used at the job's rate, rounded up.
         price: u64,
         provider_payment: u64,
-        /// Accrued to the layer, moved to the royalty vault.
+        /// All the layers' royalties, moved to the royalty vault.
         royalty: u64,
-        /// The layer's unclaimed royalty now.
-        layer_accrued_royalty: u64,
+        /// Each layer's royalty, in the genome's order (0 past its last layer).
+        royalties: [u64; 4],
+        /// Each layer's unclaimed royalty now.
+        accrued_royalties: [u64; 4],
         burned: u64,
         fee: u64,
         refund: u64,
         /// Paid by the economy program on top of the escrow.
         reward: u64,
         provider_jobs_completed: u64,
-        layer_jobs_completed: u64,
+        /// Each layer's jobs completed now.
+        layer_jobs_completed: [u64; 4],
     }
 }
 
@@ -160,12 +165,12 @@ spicetime_abi::event! {
         job: Address,
         job_serial: u64,
         provider: Address,
-        layer: Address,
         rating: u8,
         provider_rating_sum: u64,
         provider_rating_count: u64,
-        layer_rating_sum: u64,
-        layer_rating_count: u64,
+        /// Each layer's rating sum and count now, in the genome's order.
+        layer_rating_sums: [u64; 4],
+        layer_rating_counts: [u64; 4],
     }
 }
 

@@ -11,6 +11,7 @@ pub mod economy_cpi;
 pub mod errors;
 pub mod escrow;
 pub mod events;
+pub mod genome;
 pub mod instructions;
 pub mod messages;
 pub mod seeds;
@@ -87,8 +88,8 @@ spicetime_abi::program! {
         events::ChallengeVoted, events::ChallengeResolved, events::ChallengeVoteReleased, events::RoyaltyClaimed,
     ]
     types [
-        state::MarketParams, state::JobStatus, state::ChallengeOutcome, state::VoteResult,
-        instructions::layer_publish::LayerSpec, instructions::provider_register::ProviderSpec,
+        state::MarketParams, state::JobStatus, state::ChallengeOutcome, state::VoteResult, state::JobLayer,
+        instructions::job_create::LayerChoice, instructions::layer_publish::LayerSpec, instructions::provider_register::ProviderSpec,
     ]
     errors errors::MarketError;
 }

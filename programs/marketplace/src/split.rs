@@ -1,7 +1,7 @@
 //! How a settled job's escrow divides, to the base unit: the job's price (tokens used at the
 //! claimed rate, rounded up, and at least [`MIN_JOB_PRICE`] once it is not zero) pays the burn,
-//! the treasury fee, the royalty (accrued to the layer; the parent's share passes up when it is
-//! claimed) and the provider; the rest of the escrow goes back to the client. The parts always add
+//! the treasury fee, each layer's royalty (accrued to the layer; the parent's share passes up when
+//! it is claimed) and the provider; the rest of the escrow goes back to the client. The parts always add
 //! up to the escrow exactly.
 //!
 //! The protocol's parts (burn and fee) are rounded up, so no job escapes them by being small: a
@@ -13,13 +13,15 @@ use pinocchio::error::ProgramError;
 
 use crate::errors::MarketError;
 use crate::state::market::BPS;
+use crate::state::MAX_LAYERS;
 
 /// The rates a split applies, in basis points.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Rates {
     pub burn_bps: u16,
     pub fee_bps: u16,
-    pub royalty_bps: u16,
+    /// Each layer's royalty (0 past the genome's last layer).
+    pub royalty_bps: [u16; MAX_LAYERS],
     pub reward_bps: u16,
 }
 
@@ -34,7 +36,9 @@ pub struct Split {
     pub price: u64,
     pub burn: u64,
     pub fee: u64,
-    /// Royalty accrued to the layer.
+    /// Royalty accrued to each layer.
+    pub royalties: [u64; MAX_LAYERS],
+    /// Their sum.
     pub royalty: u64,
     pub provider: u64,
     pub refund: u64,
@@ -80,12 +84,24 @@ pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> 
     let after_burn = price.checked_sub(burn).ok_or_else(overflow)?;
     let fee = bps_of_ceil(price, rates.fee_bps)?.min(after_burn);
     let after_protocol = after_burn.checked_sub(fee).ok_or_else(overflow)?;
-    // Economy parameters may change after a layer is published: the royalty never takes more than
+    // Economy parameters may change after a layer is published: the royalties never take more than
     // what the burn and fee leave, so settlement cannot fail on it.
-    let royalty = bps_of(price, rates.royalty_bps)?.min(after_protocol);
-    let provider = after_protocol.checked_sub(royalty).ok_or(MarketError::ArithmeticOverflow)?;
+    // what the burn and fee leave, shared pro rata (rounded down; the dust to the provider) when capped.
+    let mut royalties = [0u64; MAX_LAYERS];
+    let mut wanted: u64 = 0;
+    for (r, bps) in royalties.iter_mut().zip(rates.royalty_bps) {
+        *r = bps_of(price, bps)?;
+        wanted = wanted.checked_add(*r).ok_or_else(overflow)?;
+    }
+    if wanted > after_protocol {
+        for r in royalties.iter_mut() {
+            *r = to_u64((*r as u128).checked_mul(after_protocol as u128).ok_or_else(overflow)? / wanted as u128)?;
+        }
+    }
+    let royalty = royalties.iter().try_fold(0u64, |a, r| a.checked_add(*r)).ok_or_else(overflow)?;
+    let provider = after_protocol.checked_sub(royalty).ok_or_else(overflow)?;
     let reward = bps_of(price, rates.reward_bps)?.min(burn.checked_add(fee).ok_or_else(overflow)?);
-    Ok(Split { price, burn, fee, royalty, provider, refund, reward })
+    Ok(Split { price, burn, fee, royalties, royalty, provider, refund, reward })
 }
 
 impl Split {
@@ -100,14 +116,14 @@ mod tests {
     use super::*;
 
     fn rates() -> Rates {
-        Rates { burn_bps: 50, fee_bps: 100, royalty_bps: 1_000, reward_bps: 200 }
+        Rates { burn_bps: 50, fee_bps: 100, royalty_bps: [1_000, 0, 0, 0], reward_bps: 200 }
     }
 
     #[test]
     fn a_worked_example() {
         // 1,500 tokens at 2,000 per 1k = 3,000; escrow for 2,000 tokens at 2,500 per 1k = 5,000.
         let s = split(5_000, 1_500, 2_000, rates()).unwrap();
-        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalty: 300, provider: 2_655, refund: 2_000, reward: 45 });
+        assert_eq!(s, Split { price: 3_000, burn: 15, fee: 30, royalties: [300, 0, 0, 0], royalty: 300, provider: 2_655, refund: 2_000, reward: 45 });
     }
 
     #[test]
@@ -151,7 +167,7 @@ mod tests {
             let escrow = crate::state::Job::price_of(max_tokens, max_price).unwrap().max(MIN_JOB_PRICE);
             let tokens = next(max_tokens + 1);
             let rate = next(max_price + 1);
-            let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: next(10_001) as u16, reward_bps: next(10_001) as u16 };
+            let r = Rates { burn_bps: next(1_001) as u16, fee_bps: next(1_001) as u16, royalty_bps: [next(10_001) as u16, next(10_001) as u16, next(10_001) as u16, next(10_001) as u16], reward_bps: next(10_001) as u16 };
             let s = split(escrow, tokens, rate, r).unwrap();
             assert_eq!(s.total(), Some(escrow));
             assert!(s.price <= escrow);
@@ -167,7 +183,10 @@ mod tests {
 
     #[test]
     fn the_royalty_yields_to_the_protocol_share() {
-        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 1_000, fee_bps: 1_000, royalty_bps: 9_000, ..Rates::default() }).unwrap();
+        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 1_000, fee_bps: 1_000, royalty_bps: [9_000, 0, 0, 0], ..Rates::default() }).unwrap();
         assert_eq!((s.burn, s.fee, s.royalty, s.provider), (1_000, 1_000, 8_000, 0));
+        // Four layers asking 3,000 + 3,000 + 2,000 + 1,000 bps of 10,000 share the 8,000 left pro rata
+        let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 1_000, fee_bps: 1_000, royalty_bps: [3_000, 3_000, 2_000, 1_000], ..Rates::default() }).unwrap();
+        assert_eq!((s.royalties, s.royalty, s.provider), ([2_666, 2_666, 1_777, 888], 7_997, 3));
     }
 }

@@ -7,7 +7,8 @@ use crate::errors::MarketError;
 use crate::escrow::{check_compute, check_vault, compute_account, economy_config};
 use crate::events::ChallengeOpened;
 use crate::seeds::{CHALLENGE_SEED, JOB_VAULT_SEED, MARKET_SEED};
-use crate::state::{Challenge, Job, JobStatus, Layer, Market, Provider};
+use crate::genome::update_layers;
+use crate::state::{Challenge, Job, JobStatus, Market, Provider};
 
 spicetime_abi::instruction! {
     /// Challenges a job's receipt within its window: the challenger bonds $COMPUTE (at least the
@@ -30,15 +31,21 @@ spicetime_abi::instruction! {
             challenger_token: [writable],
             /// 6. [writable] The job's provider.
             provider: [writable],
-            /// 7. [writable] The job's layer.
+            /// 7. [writable] The genome's first layer.
             layer: [writable],
-            /// 8. [] The economy program's config.
+            /// 8. [optional, writable] Its second layer.
+            layer_2: [optional, writable],
+            /// 9. [optional, writable] Its third layer.
+            layer_3: [optional, writable],
+            /// 10. [optional, writable] Its fourth layer.
+            layer_4: [optional, writable],
+            /// 11. [] The economy program's config.
             economy_config: [],
-            /// 9. [] $COMPUTE.
+            /// 12. [] $COMPUTE.
             compute_mint: [],
-            /// 10. [] $COMPUTE's token program.
+            /// 13. [] $COMPUTE's token program.
             token_program: [],
-            /// 11. [] The System program.
+            /// 14. [] The System program.
             system_program: [] address(SYSTEM_PROGRAM_ID),
         }
         args {
@@ -71,10 +78,6 @@ pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
     check_vault(&ix.job_vault, &job.vault)?;
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(&job.provider)?;
-    if ix.layer.address() != &job.layer {
-        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
-    }
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
     let economy = economy_config(&ix.economy_config)?;
     check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
     compute_account(&economy, &ix.challenger_token, &ix.token_program, ix.challenger.address(), "challenger_token")?;
@@ -103,10 +106,12 @@ pub fn process(mut ix: ChallengeOpen, program_id: &Address) -> ProgramResult {
     job.challenged = true;
     job.bond = ix.bond;
     provider.jobs_challenged = provider.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.jobs_challenged = layer.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+    update_layers(&job, program_id, &mut ix.layer, [&mut ix.layer_2, &mut ix.layer_3, &mut ix.layer_4], |_, layer| {
+        layer.jobs_challenged = layer.jobs_challenged.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        Ok(())
+    })?;
     job.save(&mut ix.job)?;
     provider.save(&mut ix.provider)?;
-    layer.save(&mut ix.layer)?;
     market.save(&mut ix.market)?;
 
     ChallengeOpened {

@@ -9,7 +9,8 @@ use crate::errors::MarketError;
 use crate::escrow::{check_compute, check_vault, compute_account, economy_config, Escrow};
 use crate::events::ChallengeResolved;
 use crate::seeds::{JOB_VAULT_SEED, MARKET_SEED};
-use crate::state::{Challenge, ChallengeOutcome, Job, JobStatus, Layer, Market, Provider};
+use crate::genome::update_layers;
+use crate::state::{Challenge, ChallengeOutcome, Job, JobStatus, Market, Provider};
 
 spicetime_abi::instruction! {
     /// Resolves a challenge (anyone may) once a side has a quorum of verifier votes, or the vote
@@ -43,31 +44,37 @@ spicetime_abi::instruction! {
             provider_authority: [],
             /// 10. [writable] A $COMPUTE account of the provider's wallet.
             provider_token: [writable, dup],
-            /// 11. [writable] The job's layer.
+            /// 11. [writable] The genome's first layer.
             layer: [writable],
-            /// 12. [writable] The economy program's config.
+            /// 12. [optional, writable] Its second layer.
+            layer_2: [optional, writable],
+            /// 13. [optional, writable] Its third layer.
+            layer_3: [optional, writable],
+            /// 14. [optional, writable] Its fourth layer.
+            layer_4: [optional, writable],
+            /// 15. [writable] The economy program's config.
             economy_config: [writable],
-            /// 13. [writable] The provider's collateral PDA in the economy program.
+            /// 16. [writable] The provider's collateral PDA in the economy program.
             collateral: [writable],
-            /// 14. [writable] The challenger's $UBC account (its share of a slash).
+            /// 17. [writable] The challenger's $UBC account (its share of a slash).
             challenger_ubc: [writable, dup],
-            /// 15. [writable] A $UBC account of the economy's treasury.
+            /// 18. [writable] A $UBC account of the economy's treasury.
             treasury_ubc: [writable, dup],
-            /// 16. [writable] The economy program's stake vault `["stake_vault"]`.
+            /// 19. [writable] The economy program's stake vault `["stake_vault"]`.
             stake_vault: [writable],
-            /// 17. [] $UBC.
+            /// 20. [] $UBC.
             ubc_mint: [],
-            /// 18. [] $UBC's token program.
+            /// 21. [] $UBC's token program.
             ubc_token_program: [],
-            /// 19. [] The economy program's authority PDA `["authority"]`.
+            /// 22. [] The economy program's authority PDA `["authority"]`.
             economy_authority: [],
-            /// 20. [] $COMPUTE.
+            /// 23. [] $COMPUTE.
             compute_mint: [],
-            /// 21. [] $COMPUTE's token program.
+            /// 24. [] $COMPUTE's token program.
             token_program: [],
-            /// 22. [] The marketplace authority PDA `["economy_caller"]`.
+            /// 25. [] The marketplace authority PDA `["economy_caller"]`.
             authority: [] address(MARKETPLACE_CALLER),
-            /// 23. [] The economy program.
+            /// 26. [] The economy program.
             economy_program: [] address(economy::ID),
         }
         args {}
@@ -85,9 +92,7 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(&job.provider)?;
     spicetime_abi::account::check_address(&ix.provider_authority, &job.provider, "provider_authority")?;
-    if ix.layer.address() != &job.layer {
-        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
-    }
+    job.check_layers([Some(ix.layer.address()), ix.layer_2.as_ref().map(|v| v.address()), ix.layer_3.as_ref().map(|v| v.address()), ix.layer_4.as_ref().map(|v| v.address())])?;
     let economy = economy_config(&ix.economy_config)?;
     check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
     // Every account is checked whatever the outcome, so a transaction never carries one unchecked.
@@ -102,7 +107,6 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
     spicetime_abi::account::check_address(&ix.stake_vault, &economy.stake_vault, "stake_vault")?;
     spicetime_abi::account::check_address(&ix.economy_authority, &economy.authority, "economy_authority")?;
     let collateral = Collateral::read(&ix.collateral, &economy::ID, &job.provider)?;
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
     let now = Clock::get()?.unix_timestamp;
     let outcome = match challenge.decided(challenge.quorum) {
         Some(outcome) => outcome,
@@ -137,8 +141,10 @@ pub fn process(mut ix: ChallengeResolve, program_id: &Address) -> ProgramResult 
             escrow.close(&ix.client)?;
             provider.open_jobs = provider.open_jobs.checked_sub(1).ok_or(MarketError::ArithmeticOverflow)?;
             provider.jobs_slashed = provider.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-            layer.jobs_slashed = layer.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-            layer.save(&mut ix.layer)?;
+            update_layers(&job, program_id, &mut ix.layer, [&mut ix.layer_2, &mut ix.layer_3, &mut ix.layer_4], |_, layer| {
+                layer.jobs_slashed = layer.jobs_slashed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+                Ok(())
+            })?;
             provider.save(&mut ix.provider)?;
             spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
         }

@@ -11,8 +11,8 @@ use crate::seeds::{MARKET_SEED, PROVIDER_SEED};
 use crate::state::{Job, JobStatus, Layer, Market, Provider};
 
 spicetime_abi::instruction! {
-    /// A registered provider that serves the layer's base model claims an open job: the rate is
-    /// fixed at its price (never below the layer's floor, never above the job's maximum), one job
+    /// A registered provider that serves the genome's base model claims an open job: the rate is
+    /// fixed at its price (never below the sum of the layers' floors, never above the job's maximum), one job
     /// is locked on its collateral, and the receipt deadline starts.
     pub struct JobClaim = "job_claim" {
         accounts {
@@ -24,7 +24,7 @@ spicetime_abi::instruction! {
             provider: [writable] pda({PROVIDER_SEED}, authority),
             /// 3. [writable] The job.
             job: [writable],
-            /// 4. [] The job's layer.
+            /// 4. [] The genome's first layer (its base model is the genome's).
             layer: [],
             /// 5. [] The economy program's config.
             economy_config: [],
@@ -49,8 +49,8 @@ pub fn process(mut ix: JobClaim, program_id: &Address) -> ProgramResult {
     if job.requested_provider != Address::default() && &job.requested_provider != ix.authority.address() {
         return Err(MarketError::ProviderMismatch.into());
     }
-    if ix.layer.address() != &job.layer {
-        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
+    if ix.layer.address() != &job.layers[0].layer {
+        return Err(MarketError::LayerMismatch.into());
     }
     let layer = Layer::read(&ix.layer, program_id, "layer")?;
     if !provider.serves(layer.base_model.as_bytes()) {
@@ -58,7 +58,7 @@ pub fn process(mut ix: JobClaim, program_id: &Address) -> ProgramResult {
     }
     let economy = economy_config(&ix.economy_config)?;
     check_collateral(&economy, &ix.collateral, ix.authority.address())?;
-    let rate = provider.price_per_thousand.max(layer.price_per_thousand);
+    let rate = provider.price_per_thousand.max(job.floor_per_thousand);
     if rate > job.max_price_per_thousand {
         return Err(MarketError::PriceExceeded.into());
     }

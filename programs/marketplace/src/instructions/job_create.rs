@@ -1,5 +1,6 @@
 use economy::marketplace::MARKETPLACE_CALLER;
 use pinocchio::sysvars::{clock::Clock, Sysvar};
+use spicetime_abi::borsh::Text;
 use spicetime_abi::cpi::{create_pda_account, NewAccount};
 use spicetime_abi::prelude::*;
 use spicetime_abi::token::{self, TokenMove, TOKEN_ACCOUNT_SIZE};
@@ -9,13 +10,26 @@ use crate::escrow::{check_compute, compute_account, economy_config};
 use crate::events::JobCreated;
 use crate::seeds::{JOB_SEED, JOB_VAULT_SEED, MARKET_SEED};
 use crate::split::MIN_JOB_PRICE;
-use crate::state::{Job, JobStatus, Layer, Market};
+use crate::state::{Job, JobLayer, JobStatus, Layer, Market, MAX_LAYERS, MAX_SCALE_BPS};
+
+spicetime_abi::borsh_struct! {
+    /// The version and scale a client picks for one layer of its genome.
+    pub struct LayerChoice {
+        /// 1 to the layer's current version.
+        version: u32,
+        /// 1 to 20,000 basis points (10,000 = 1.0).
+        scale_bps: u16,
+    }
+}
 
 spicetime_abi::instruction! {
-    /// Creates a job for a layer and escrows its most expensive outcome,
-    /// `ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job price),
-    /// in the job's vault. The job gets the next serial of the market's job count, which no other
-    /// instance of a job ever has. Refused while the economy is paused.
+    /// Creates a job running a genome of 1 to 4 layers over one base model, each active, at a
+    /// version it has and a scale, named once; the request document sits on IPFS at `request_cid`
+    /// and hashes to `request_hash`. Escrows the most expensive outcome,
+    /// `ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job
+    /// price), in the job's vault; the maximum price must cover the sum of the layers' floors. The
+    /// job gets the next serial of the market's job count, which no other instance of a job ever
+    /// has. Refused while the economy is paused.
     pub struct JobCreate = "job_create" {
         accounts {
             /// 0. [writable] The market PDA `["market"]` (counts jobs: the serial).
@@ -26,19 +40,25 @@ spicetime_abi::instruction! {
             job: [writable] seeds({JOB_SEED}, client, [job_id]),
             /// 3. [writable] The job's vault PDA `["job_vault", job]`, a $COMPUTE account created here.
             job_vault: [writable] seeds({JOB_VAULT_SEED}, job),
-            /// 4. [] The layer to run.
+            /// 4. [] The genome's first layer.
             layer: [],
-            /// 5. [] The economy program's config.
+            /// 5. [optional] Its second layer.
+            layer_2: [optional],
+            /// 6. [optional] Its third layer.
+            layer_3: [optional],
+            /// 7. [optional] Its fourth layer.
+            layer_4: [optional],
+            /// 8. [] The economy program's config.
             economy_config: [],
-            /// 6. [] $COMPUTE.
+            /// 9. [] $COMPUTE.
             compute_mint: [],
-            /// 7. [writable] The client's $COMPUTE token account.
+            /// 10. [writable] The client's $COMPUTE token account.
             client_token: [writable],
-            /// 8. [] The marketplace authority PDA `["economy_caller"]`, owner of the vault.
+            /// 11. [] The marketplace authority PDA `["economy_caller"]`, owner of the vault.
             authority: [] address(MARKETPLACE_CALLER),
-            /// 9. [] $COMPUTE's token program.
+            /// 12. [] $COMPUTE's token program.
             token_program: [],
-            /// 10. [] The System program.
+            /// 13. [] The System program.
             system_program: [] address(SYSTEM_PROGRAM_ID),
         }
         args {
@@ -46,13 +66,23 @@ spicetime_abi::instruction! {
             job_id: u64,
             /// The provider (wallet) asked for; all zeros for any registered provider.
             provider: Address,
-            /// SHA-256 of the prompt.
-            prompt_hash: [u8; 32],
+            /// SHA-256 of the request document's canonical bytes.
+            request_hash: [u8; 32],
             max_tokens: u64,
             /// The most the client pays per 1,000 tokens.
             max_price_per_thousand: u64,
+            /// The version and scale of each layer account, in order; all zeros past the last.
+            layers: [LayerChoice; 4],
+            /// The request document's IPFS CID: a CIDv1 in base32 (`b…`), at most 64 characters.
+            request_cid: Text<64>,
         }
     }
+}
+
+/// Whether `cid` has the shape of a CIDv1 in base32: multibase `b`, then `a` (version 1), then the
+/// lower-case RFC 4648 alphabet, 10 to 64 characters in all.
+pub fn is_cid_v1(cid: &[u8]) -> bool {
+    (10..=64).contains(&cid.len()) && cid.starts_with(b"ba") && cid.iter().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(c))
 }
 
 pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
@@ -62,9 +92,43 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
         return Err(MarketError::CannotWhilePaused.into());
     }
     check_compute(&economy, &ix.compute_mint, &ix.token_program)?;
-    let layer = Layer::read(&ix.layer, program_id, "layer")?;
-    layer.check_active()?;
-    if ix.max_price_per_thousand < layer.price_per_thousand {
+    if !is_cid_v1(ix.request_cid.as_bytes()) {
+        return Err(MarketError::InvalidRequestCid.into());
+    }
+    let views = [Some(&ix.layer), ix.layer_2.as_ref(), ix.layer_3.as_ref(), ix.layer_4.as_ref()];
+    let mut layers = [JobLayer::default(); MAX_LAYERS];
+    let mut count = 0usize;
+    let mut floor: u64 = 0;
+    let mut base_model = Text::default();
+    for (i, (view, choice)) in views.iter().zip(ix.layers.iter()).enumerate() {
+        let Some(view) = view else {
+            // No layer here: none after it, and no choice for it.
+            if views[i..].iter().any(Option::is_some) || choice.version != 0 || choice.scale_bps != 0 {
+                return Err(MarketError::LayerCountMismatch.into());
+            }
+            continue;
+        };
+        let layer = Layer::read(view, program_id, "layer")?;
+        layer.check_active()?;
+        if choice.version == 0 || choice.version > layer.version {
+            return Err(MarketError::VersionNotFound.into());
+        }
+        if choice.scale_bps == 0 || choice.scale_bps > MAX_SCALE_BPS {
+            return Err(MarketError::ScaleOutOfRange.into());
+        }
+        if layers[..count].iter().any(|l| &l.layer == view.address()) {
+            return Err(MarketError::LayerRepeated.into());
+        }
+        if i == 0 {
+            base_model = layer.base_model;
+        } else if layer.base_model.as_bytes() != base_model.as_bytes() {
+            return Err(MarketError::BaseModelMismatch.into());
+        }
+        floor = floor.checked_add(layer.price_per_thousand).ok_or(MarketError::ArithmeticOverflow)?;
+        layers[count] = JobLayer { layer: *view.address(), version: choice.version, scale_bps: choice.scale_bps, royalty_bps: layer.royalty_bps };
+        count += 1;
+    }
+    if ix.max_price_per_thousand < floor {
         return Err(MarketError::PriceExceeded.into());
     }
     let escrow = Job::price_of(ix.max_tokens, ix.max_price_per_thousand)?;
@@ -80,17 +144,19 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
         client: *ix.client.address(),
         job_id: ix.job_id,
         serial: market.next_job_serial()?,
-        layer: *ix.layer.address(),
-        layer_version: layer.version,
+        layer_count: count as u8,
+        layers,
+        floor_per_thousand: floor,
         requested_provider: ix.provider,
         status: JobStatus::Open,
-        prompt_hash: ix.prompt_hash,
+        request_hash: ix.request_hash,
         max_tokens: ix.max_tokens,
         max_price_per_thousand: ix.max_price_per_thousand,
         escrow,
         created_ts: Clock::get()?.unix_timestamp,
         vault: *ix.job_vault.address(),
         bump: ix.job.bump,
+        request_cid: ix.request_cid,
         ..Job::default()
     };
     let id = ix.job_id.to_le_bytes();
@@ -105,7 +171,6 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
     token::initialize_account(&ix.token_program, &ix.job_vault, &ix.compute_mint, &MARKETPLACE_CALLER)?;
     let deposit = TokenMove { token_program: &ix.token_program, from: &ix.client_token, mint: &ix.compute_mint, to: &ix.job_vault, authority: &ix.client };
     token::transfer_checked(&deposit, escrow, economy.compute_decimals, &[])?;
-
     market.save(&mut ix.market)?;
 
     JobCreated {
@@ -113,15 +178,32 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
         client: job.client,
         job_id: job.job_id,
         serial: job.serial,
-        layer: job.layer,
-        layer_version: job.layer_version,
+        layer_count: job.layer_count,
+        layers: job.layers,
+        floor_per_thousand: job.floor_per_thousand,
         provider: job.requested_provider,
-        prompt_hash: job.prompt_hash,
+        request_hash: job.request_hash,
         max_tokens: job.max_tokens,
         max_price_per_thousand: job.max_price_per_thousand,
         escrow,
         created_ts: job.created_ts,
+        request_cid: job.request_cid,
     }
     .emit();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_cid_v1;
+
+    #[test]
+    fn request_cids_are_cid_v1_in_base32() {
+        assert!(is_cid_v1(b"bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"));
+        assert!(is_cid_v1(b"bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"));
+        for bad in [&b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"[..], b"BAFKREIHDWDCEFGH4DQKJV67UZCMW7OJEE6XEDZDETOJUZJEVTENXQUVYKU", b"zb2rhe5P4gXftAwvA4eXQ5HJwsER2owDyS9sKaQRRVQPn93bA", b"bafkrei!", b"ba", b"bafkrei1dwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"] {
+            assert!(!is_cid_v1(bad), "{}", core::str::from_utf8(bad).unwrap());
+        }
+        assert!(!is_cid_v1(&[b'b'; 65]));
+    }
 }

@@ -2,10 +2,11 @@ use spicetime_abi::prelude::*;
 
 use crate::errors::MarketError;
 use crate::events::JobRated;
-use crate::state::{Job, JobStatus, Layer, Provider};
+use crate::genome::update_layers;
+use crate::state::{Job, JobStatus, Provider, MAX_LAYERS};
 
 spicetime_abi::instruction! {
-    /// The client rates a settled job (1 to 5) for the provider's and the layer's reputation; the
+    /// The client rates a settled job (1 to 5) for the provider's and each layer's reputation; the
     /// job is closed (rent to the client), so it is rated once.
     pub struct JobRate = "job_rate" {
         accounts {
@@ -15,8 +16,14 @@ spicetime_abi::instruction! {
             job: [writable],
             /// 2. [writable] The job's provider.
             provider: [writable],
-            /// 3. [writable] The job's layer.
+            /// 3. [writable] The genome's first layer.
             layer: [writable],
+            /// 4. [optional, writable] Its second layer.
+            layer_2: [optional, writable],
+            /// 5. [optional, writable] Its third layer.
+            layer_3: [optional, writable],
+            /// 6. [optional, writable] Its fourth layer.
+            layer_4: [optional, writable],
         }
         args {
             rating: u8,
@@ -33,29 +40,28 @@ pub fn process(mut ix: JobRate, program_id: &Address) -> ProgramResult {
     }
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(&job.provider)?;
-    if ix.layer.address() != &job.layer {
-        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
-    }
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
     let rating = ix.rating as u64;
+    let (mut sums, mut counts) = ([0u64; MAX_LAYERS], [0u64; MAX_LAYERS]);
+    update_layers(&job, program_id, &mut ix.layer, [&mut ix.layer_2, &mut ix.layer_3, &mut ix.layer_4], |i, layer| {
+        layer.rating_sum = layer.rating_sum.checked_add(rating).ok_or(MarketError::ArithmeticOverflow)?;
+        layer.rating_count = layer.rating_count.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        (sums[i], counts[i]) = (layer.rating_sum, layer.rating_count);
+        Ok(())
+    })?;
     provider.rating_sum = provider.rating_sum.checked_add(rating).ok_or(MarketError::ArithmeticOverflow)?;
     provider.rating_count = provider.rating_count.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.rating_sum = layer.rating_sum.checked_add(rating).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.rating_count = layer.rating_count.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     provider.save(&mut ix.provider)?;
-    layer.save(&mut ix.layer)?;
     spicetime_abi::account::close(&mut ix.job, &mut ix.client)?;
 
     JobRated {
         job: *ix.job.address(),
         job_serial: job.serial,
         provider: job.provider,
-        layer: job.layer,
         rating: ix.rating,
         provider_rating_sum: provider.rating_sum,
         provider_rating_count: provider.rating_count,
-        layer_rating_sum: layer.rating_sum,
-        layer_rating_count: layer.rating_count,
+        layer_rating_sums: sums,
+        layer_rating_counts: counts,
     }
     .emit();
     Ok(())

@@ -8,7 +8,8 @@ use crate::escrow::{check_compute, check_vault, compute_account, economy_config,
 use crate::events::JobSettled;
 use crate::seeds::{JOB_VAULT_SEED, MARKET_SEED, ROYALTY_VAULT_SEED};
 use crate::split::{split, Rates};
-use crate::state::{Job, JobStatus, Layer, Market, Provider};
+use crate::genome::update_layers;
+use crate::state::{Job, JobStatus, Market, Provider, MAX_LAYERS};
 
 spicetime_abi::instruction! {
     /// Settles a job once its challenge window is over (anyone may): in one instruction the
@@ -30,33 +31,39 @@ spicetime_abi::instruction! {
             client: [writable],
             /// 4. [writable] The client's $COMPUTE account (the refund).
             client_token: [writable, dup],
-            /// 5. [writable] The job's layer.
+            /// 5. [writable] The genome's first layer.
             layer: [writable],
-            /// 6. [writable] The royalty vault PDA `["royalty_vault"]`.
+            /// 6. [optional, writable] Its second layer.
+            layer_2: [optional, writable],
+            /// 7. [optional, writable] Its third layer.
+            layer_3: [optional, writable],
+            /// 8. [optional, writable] Its fourth layer.
+            layer_4: [optional, writable],
+            /// 9. [writable] The royalty vault PDA `["royalty_vault"]`.
             royalty_vault: [writable] pda({ROYALTY_VAULT_SEED}),
-            /// 7. [writable] The job's provider.
+            /// 10. [writable] The job's provider.
             provider: [writable],
-            /// 8. [] The provider's wallet.
+            /// 11. [] The provider's wallet.
             provider_authority: [],
-            /// 9. [writable] A $COMPUTE account of the provider's wallet (payment and reward).
+            /// 12. [writable] A $COMPUTE account of the provider's wallet (payment and reward).
             provider_token: [writable, dup],
-            /// 10. [writable] A $COMPUTE account of the economy's treasury (the fee).
+            /// 13. [writable] A $COMPUTE account of the economy's treasury (the fee).
             treasury_token: [writable, dup],
-            /// 11. [writable] The economy program's config.
+            /// 14. [writable] The economy program's config.
             economy_config: [writable],
-            /// 12. [writable] $COMPUTE.
+            /// 15. [writable] $COMPUTE.
             compute_mint: [writable],
-            /// 13. [writable] The provider's collateral PDA in the economy program.
+            /// 16. [writable] The provider's collateral PDA in the economy program.
             collateral: [writable],
-            /// 14. [] The economy program's authority PDA `["authority"]`.
+            /// 17. [] The economy program's authority PDA `["authority"]`.
             economy_authority: [],
-            /// 15. [writable] The economy program's rewards vault `["rewards_vault"]`.
+            /// 18. [writable] The economy program's rewards vault `["rewards_vault"]`.
             rewards_vault: [writable],
-            /// 16. [] The marketplace authority PDA `["economy_caller"]`.
+            /// 19. [] The marketplace authority PDA `["economy_caller"]`.
             authority: [] address(MARKETPLACE_CALLER),
-            /// 17. [] $COMPUTE's token program.
+            /// 20. [] $COMPUTE's token program.
             token_program: [],
-            /// 18. [] The economy program.
+            /// 21. [] The economy program.
             economy_program: [] address(economy::ID),
         }
         args {}
@@ -72,10 +79,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
     }
     check_vault(&ix.job_vault, &job.vault)?;
     job.check_client(ix.client.address())?;
-    if ix.layer.address() != &job.layer {
-        return Err(fail_account(AnchorErrorCode::ConstraintAddress, "layer"));
-    }
-    let mut layer = Layer::read(&ix.layer, program_id, "layer")?;
+    job.check_layers([Some(ix.layer.address()), ix.layer_2.as_ref().map(|v| v.address()), ix.layer_3.as_ref().map(|v| v.address()), ix.layer_4.as_ref().map(|v| v.address())])?;
     let mut provider = Provider::read(&ix.provider, program_id)?;
     provider.check_authority(&job.provider)?;
     spicetime_abi::account::check_address(&ix.provider_authority, &job.provider, "provider_authority")?;
@@ -90,7 +94,7 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
     let rates = Rates {
         burn_bps: economy.params.burn_bps,
         fee_bps: economy.params.treasury_fee_bps,
-        royalty_bps: layer.royalty_bps,
+        royalty_bps: job.layers.map(|l| l.royalty_bps),
         reward_bps: market.params.reward_bps,
     };
     let s = split(job.escrow, job.tokens_used, job.rate_per_thousand, rates)?;
@@ -121,36 +125,42 @@ pub fn process(mut ix: JobSettle, program_id: &Address) -> ProgramResult {
     provider.jobs_completed = provider.jobs_completed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     provider.tokens_served = provider.tokens_served.checked_add(tokens).ok_or(MarketError::ArithmeticOverflow)?;
     provider.earned = provider.earned.checked_add(s.provider).ok_or(MarketError::ArithmeticOverflow)?;
+    // Each layer accrues its royalty and counts the job and its tokens.
+    let mut accrued = [0u64; MAX_LAYERS];
+    let mut completed = [0u64; MAX_LAYERS];
+    update_layers(&job, program_id, &mut ix.layer, [&mut ix.layer_2, &mut ix.layer_3, &mut ix.layer_4], |i, layer| {
+        layer.accrued_royalty = layer.accrued_royalty.checked_add(s.royalties[i]).ok_or(MarketError::ArithmeticOverflow)?;
+        layer.royalties_earned = layer.royalties_earned.checked_add(s.royalties[i]).ok_or(MarketError::ArithmeticOverflow)?;
+        layer.jobs_completed = layer.jobs_completed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        layer.tokens_served = layer.tokens_served.checked_add(tokens).ok_or(MarketError::ArithmeticOverflow)?;
+        (accrued[i], completed[i]) = (layer.accrued_royalty, layer.jobs_completed);
+        Ok(())
+    })?;
     let royalties = s.royalty;
-    layer.accrued_royalty = layer.accrued_royalty.checked_add(royalties).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.jobs_completed = layer.jobs_completed.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.tokens_served = layer.tokens_served.checked_add(tokens).ok_or(MarketError::ArithmeticOverflow)?;
-    layer.royalties_earned = layer.royalties_earned.checked_add(royalties).ok_or(MarketError::ArithmeticOverflow)?;
     market.jobs_settled = market.jobs_settled.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
     market.total_royalties = market.total_royalties.checked_add(royalties).ok_or(MarketError::ArithmeticOverflow)?;
     market.total_provider_payments = market.total_provider_payments.checked_add(s.provider).ok_or(MarketError::ArithmeticOverflow)?;
     job.save(&mut ix.job)?;
     provider.save(&mut ix.provider)?;
-    layer.save(&mut ix.layer)?;
     market.save(&mut ix.market)?;
 
     JobSettled {
         job: *ix.job.address(),
         job_serial: job.serial,
-        layer: job.layer,
         provider: job.provider,
         client: job.client,
         tokens_used: tokens,
         price: s.price,
         provider_payment: s.provider,
         royalty: s.royalty,
-        layer_accrued_royalty: layer.accrued_royalty,
+        royalties: s.royalties,
+        accrued_royalties: accrued,
         burned: s.burn,
         fee: s.fee,
         refund,
         reward: s.reward,
         provider_jobs_completed: provider.jobs_completed,
-        layer_jobs_completed: layer.jobs_completed,
+        layer_jobs_completed: completed,
     }
     .emit();
     Ok(())

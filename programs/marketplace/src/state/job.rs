@@ -19,6 +19,24 @@ spicetime_abi::borsh_enum! {
     }
 }
 
+spicetime_abi::borsh_struct! {
+    /// One layer of a job's genome: the layer, the version run and its scale.
+    pub struct JobLayer {
+        layer: Address,
+        /// The layer version (1 to the layer's current version; versions are never removed).
+        version: u32,
+        /// The adapter's scale in basis points (10,000 = 1.0), 1 to [`MAX_SCALE_BPS`].
+        scale_bps: u16,
+        /// The layer's royalty in basis points of the price, as it was at creation.
+        royalty_bps: u16,
+    }
+}
+
+/// Layers a job stacks at most.
+pub const MAX_LAYERS: usize = 4;
+/// Largest layer scale: 2.0.
+pub const MAX_SCALE_BPS: u16 = 20_000;
+
 impl Default for JobStatus {
     fn default() -> Self {
         JobStatus::Open
@@ -34,16 +52,18 @@ spicetime_abi::account! {
         /// The market's job count at creation: unique to this instance of the job, and part of
         /// every receipt, verdict and challenge that concerns it.
         serial: u64,
-        layer: Address,
-        /// The layer version the job runs.
-        layer_version: u32,
+        /// Layers in the genome (1 to 4), the first `layer_count` of `layers`, in order.
+        layer_count: u8,
+        layers: [JobLayer; 4],
+        /// The sum of the layers' floor prices at creation: the rate fixed at claim is never below it.
+        floor_per_thousand: u64,
         /// The provider asked for (its authority); all zeros for any registered provider.
         requested_provider: Address,
         status: JobStatus,
         /// The provider that claimed it (its authority); all zeros until claimed.
         provider: Address,
-        /// SHA-256 of the prompt.
-        prompt_hash: [u8; 32],
+        /// SHA-256 of the request document's canonical bytes (`spicetime.job/v1`, RFC 8785).
+        request_hash: [u8; 32],
         max_tokens: u64,
         /// The most the client pays per 1,000 tokens.
         max_price_per_thousand: u64,
@@ -66,6 +86,8 @@ spicetime_abi::account! {
         vault: Address,
         /// Canonical bump of the job PDA.
         bump: u8,
+        /// The request document's IPFS CID (CIDv1, base32).
+        request_cid: Text<64>,
         output_cid: Text<64>,
     }
 }
@@ -89,6 +111,23 @@ impl Job {
     pub fn check_serial(&self, serial: u64) -> Result<(), ProgramError> {
         if self.serial != serial {
             return Err(MarketError::JobSerialMismatch.into());
+        }
+        Ok(())
+    }
+
+    /// The genome's layers.
+    pub fn genome(&self) -> &[JobLayer] {
+        &self.layers[..(self.layer_count as usize).min(MAX_LAYERS)]
+    }
+
+    /// Fails unless `views` (the instruction's first layer account, then its optional ones) are the
+    /// genome's layers in order: present exactly for each of them.
+    pub fn check_layers(&self, views: [Option<&Address>; MAX_LAYERS]) -> Result<(), ProgramError> {
+        for (i, view) in views.iter().enumerate() {
+            let expected = self.genome().get(i).map(|l| &l.layer);
+            if *view != expected {
+                return Err(MarketError::LayerMismatch.into());
+            }
         }
         Ok(())
     }

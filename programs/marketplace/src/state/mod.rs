@@ -9,7 +9,7 @@ pub mod provider;
 pub mod verifier;
 
 pub use challenge::{Challenge, ChallengeOutcome, VoteResult, MAX_VOTERS};
-pub use job::{Job, JobStatus};
+pub use job::{Job, JobLayer, JobStatus, MAX_LAYERS, MAX_SCALE_BPS};
 pub use layer::Layer;
 pub use layer_version::LayerVersion;
 pub use market::{Market, MarketParams};
