@@ -15,9 +15,9 @@ import path from 'node:path';
 import anchor from '@coral-xyz/anchor';
 import { TOKEN_PROGRAM_ID, createTransferCheckedInstruction } from '@solana/spl-token';
 import { type Keypair, type PublicKey, Transaction } from '@solana/web3.js';
-import { collateralAddress, economyAddresses, marketplaceIdl, marketplacePda, receiptMessage, sha256 } from '../sdk/src/index.ts';
+import { buildJobRequest, canonicalJobRequest, collateralAddress, economyAddresses, jobRequestHash, marketplaceIdl, marketplacePda, receiptMessage, requestCid, sha256 } from '../sdk/src/index.ts';
 import { DECIMALS, WHOLE } from '../sdk/test/economy-fixture.ts';
-import { ed25519Ix, enc, marketIx, sendFast } from '../sdk/test/marketplace-property-harness.ts';
+import { ed25519Ix, enc, jobCreateArgs, marketIx, sendFast } from '../sdk/test/marketplace-property-harness.ts';
 import { MarketFixture } from '../sdk/test/market-fixture.ts';
 import { breakdown, measureComputeUnits } from '../sdk/test/marketplace-property-world.ts';
 
@@ -49,10 +49,21 @@ table([
   ...names.map((n) => [n, existing.units[n] ?? '-', programMints.units[n] ?? '-', budget[n] ?? '-']),
 ]);
 for (const [mode, m] of [['existing mints', existing], ['program mints', programMints]] as const) {
-  console.log(`\njob_settle, worst case (${mode}): every part non-zero — ${m.units.job_settle} CU (goal 30,000)`);
+  console.log(`\njob_settle, worst case (${mode}): four layers, every part non-zero — ${m.units.job_settle} CU (goal 30,000)`);
   table([['call', 'CU', 'own CU (minus its CPIs)'], ...breakdown(m.settle).map((r) => [r.call, r.units, r.own])]);
   table([['settlement', 'CU'], ...Object.entries(m.settleVariants)]);
 }
+
+// The genome issue's goals: a four-layer settlement below the one-layer-with-parent figure before it
+// (24,203 CU), a four-layer job_create below 30,000, a royalty claim below 10,000.
+const worst = (n: string) => Math.max(existing.units[n]!, programMints.units[n]!);
+const goals: [string, number, number][] = [
+  ['job_settle, four layers', worst('job_settle'), 24_203],
+  ['job_create, four layers', worst('job_create'), 30_000],
+  ['layer_royalty_claim', worst('layer_royalty_claim'), 10_000],
+];
+console.log('\nGenome goals (CU):');
+table([['instruction', 'CU', 'goal', 'met'], ...goals.map(([n, cu, goal]) => [n, cu, `< ${goal.toLocaleString('en')}`, cu < goal ? 'yes' : 'no'])]);
 
 // ---- Lifecycle wall time
 const f = await new MarketFixture('existing mints').setup({ challengeWindow: new BN(0) });
@@ -73,13 +84,21 @@ const ata = (owner: PublicKey) => f.ata(owner, f.computeMint);
 const [clientToken, providerToken, treasuryToken] = [client.publicKey, provider.publicKey, f.treasury].map(ata);
 const receipt = { outputHash: sha256('Arr'), tokensUsed: 1_500, outputCid: 'bafkreiarr' };
 
+/** The request every lifecycle runs: the child layer over qwen2-0.5b, at most 2,000 tokens. */
+const pirateStory = buildJobRequest({
+  baseModel: 'qwen2-0.5b',
+  layers: [{ layer: child.layer, version: 1, scale: 10_000 }],
+  input: 'Tell me a pirate story',
+  sampling: { seed: 7, temperature: 0.7, topK: 40, topP: 0.9, repeatPenalty: 1.1, maxTokens: 2_000 },
+});
+const request = { hash: jobRequestHash(pirateStory), cid: requestCid(canonicalJobRequest(pirateStory)) };
 let jobId = 0;
 /** The market's job count: a job's serial is the count after its creation. */
 let jobsCreated = BigInt((await f.market.fetchMarket())!.jobsCreated.toString());
 const cluster = await f.market.cluster();
 /** A lifecycle through the SDK: each call fetches what it needs and signs with web3.js. */
 const sdkLifecycle = async () => {
-  const { job } = await client.market.createJob({ client: client.publicKey, jobId: jobId++, layer: child.layer, prompt: 'Tell me a pirate story', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+  const { job } = await client.market.createJob({ client: client.publicKey, jobId: jobId++, request: pirateStory, maxPricePerThousand: 2_500_000 });
   jobsCreated++;
   await provider.market.jobClaim({ authority: provider.publicKey, job });
   await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt });
@@ -100,7 +119,7 @@ const fastLifecycle = () => {
       marketIx(
         'job_create',
         { market, client: client.publicKey, job, job_vault: vault, layer: child.layer, economy_config: eco.config, compute_mint: f.computeMint, client_token: clientToken, token_program: TOKEN_PROGRAM_ID },
-        Buffer.concat([enc.u64(id), Buffer.alloc(32), sha256('Tell me a pirate story'), enc.u64(2_000), enc.u64(2_500_000)]),
+        jobCreateArgs({ jobId: id, requestHash: request.hash, maxTokens: 2_000, maxPrice: 2_500_000, layers: [{ version: 1, scaleBps: 10_000 }], requestCid: request.cid }),
       ),
     ],
     payer,

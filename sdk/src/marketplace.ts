@@ -8,6 +8,7 @@ import {
 import { ComputeBudgetProgram, Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import type { EconomyClient, EconomyConfig } from './economy.ts';
 import type { Marketplace } from './idl/marketplace.ts';
+import { type JobRequest, canonicalJobRequest, requestCid } from './job-request/index.ts';
 import { collateralAddress, marketplacePda } from './pda.ts';
 import { ClusterMismatchError, type JobInstance, type Receipt, ed25519Verification, receiptMessage, verdictMessage } from './receipts.ts';
 
@@ -85,6 +86,15 @@ const bytes32 = (b: Uint8Array, name: string): number[] => {
   if (b.length !== 32) throw new RangeError(`${name} must be 32 bytes, got ${b.length}`);
   return [...b];
 };
+
+/** One layer of a job's genome, as `job_create` takes it. */
+export interface GenomeLayer {
+  layer: PublicKey;
+  /** 1 to the layer's current version. */
+  version: number;
+  /** 1 to 20,000 basis points (10,000 = 1.0). */
+  scaleBps: number;
+}
 
 /** SHA-256 of a prompt or output, as jobs and receipts carry it. */
 export function sha256(data: Uint8Array | string): Uint8Array {
@@ -334,14 +344,45 @@ export class MarketplaceClient {
   // ---- Jobs
 
   /**
-   * Creates job `jobId` for `layer`, escrowing `ceil(maxTokens × maxPricePerThousand / 1000)` $COMPUTE
-   * from `clientToken` (default: the client's associated account). Returns the job address.
+   * Creates job `jobId` for a request document (`spicetime.job/v1`): its genome (1–4 layers with
+   * versions and scales), its canonical bytes' SHA-256 and IPFS CID (raw, CIDv1) on chain, at most
+   * `request.sampling.maxTokens` tokens at `maxPricePerThousand`; escrows
+   * `ceil(maxTokens × maxPricePerThousand / 1000)` $COMPUTE from `clientToken` (default: the
+   * client's associated account). Returns the job address and the request's bytes, hash and CID —
+   * the bytes are what to put on IPFS.
    */
   async createJob(a: {
     client: PublicKey;
     jobId: bigint | number;
-    layer: PublicKey;
-    prompt: Uint8Array | string;
+    request: JobRequest;
+    maxPricePerThousand: bigint | number;
+    provider?: PublicKey;
+    clientToken?: PublicKey;
+  }) {
+    const bytes = canonicalJobRequest(a.request);
+    const request = { bytes, hash: sha256(bytes), cid: requestCid(bytes) };
+    const layers = a.request.layers.map((l) => ({ layer: new PublicKey(l.layer), version: l.version, scaleBps: l.scale }));
+    // The chain sees the layers, not the document: check that the document's base model is theirs.
+    const accounts = await this.program.account.layer.fetchMultiple(layers.map((l) => l.layer));
+    for (const [i, account] of accounts.entries()) {
+      const name = `layers[${i}] (${layers[i]!.layer.toBase58()})`;
+      if (!account) throw new Error(`${name} is not a published layer`);
+      if (account.baseModel !== a.request.baseModel) throw new Error(`${name} applies to ${account.baseModel}, the request to ${a.request.baseModel}`);
+    }
+    const created = await this.createJobWith({ ...a, layers, requestCid: request.cid, requestHash: request.hash, maxTokens: a.request.sampling.maxTokens });
+    return { ...created, request };
+  }
+
+  /**
+   * `job_create` with its terms given one by one (what {@link createJob} derives from a request
+   * document). Returns the job address.
+   */
+  async createJobWith(a: {
+    client: PublicKey;
+    jobId: bigint | number;
+    layers: GenomeLayer[];
+    requestCid: string;
+    requestHash: Uint8Array;
     maxTokens: bigint | number;
     maxPricePerThousand: bigint | number;
     provider?: PublicKey;
@@ -349,11 +390,12 @@ export class MarketplaceClient {
   }) {
     const config = await this.economyConfig();
     const job = this.pda.job(a.client, a.jobId);
+    const choices = [0, 1, 2, 3].map((i) => ({ version: a.layers[i]?.version ?? 0, scaleBps: a.layers[i]?.scaleBps ?? 0 }));
     const signature = await this.program.methods
-      .jobCreate(bn(a.jobId), a.provider ?? PublicKey.default, [...sha256(a.prompt)], bn(a.maxTokens), bn(a.maxPricePerThousand))
+      .jobCreate(bn(a.jobId), a.provider ?? PublicKey.default, bytes32(a.requestHash, 'requestHash'), bn(a.maxTokens), bn(a.maxPricePerThousand), choices, a.requestCid)
       .accountsPartial({
         client: a.client,
-        layer: a.layer,
+        ...this.genomeAccounts(a.layers.map((l) => l.layer)),
         economyConfig: this.economy.addresses.config,
         computeMint: config.computeMint,
         clientToken: a.clientToken ?? this.computeAccount(config, a.client),
@@ -361,6 +403,16 @@ export class MarketplaceClient {
       })
       .rpc();
     return { signature, job };
+  }
+
+  /** A genome's layer accounts as instructions take them: the first, then up to three more (`null` when absent). */
+  genomeAccounts(layers: PublicKey[]): { layer: PublicKey; layer2: PublicKey | null; layer3: PublicKey | null; layer4: PublicKey | null } {
+    return { layer: layers[0]!, layer2: layers[1] ?? null, layer3: layers[2] ?? null, layer4: layers[3] ?? null };
+  }
+
+  /** The layer addresses of a job's genome, in order. */
+  jobLayers(job: JobAccount): PublicKey[] {
+    return job.layers.slice(0, job.layerCount).map((l) => l.layer);
   }
 
   /** A registered provider (`authority` signs) claims an open job. */
@@ -371,7 +423,7 @@ export class MarketplaceClient {
       .accountsPartial({
         authority: a.authority,
         job: a.job,
-        layer: job.layer,
+        layer: job.layers[0]!.layer,
         economyConfig: this.economy.addresses.config,
         collateral: collateralAddress(a.authority, this.economy.program.programId),
       })
@@ -441,7 +493,7 @@ export class MarketplaceClient {
         job: a.job,
         client: job.client,
         clientToken: this.computeAccount(config, job.client),
-        layer: job.layer,
+        ...this.genomeAccounts(this.jobLayers(job)),
         provider: this.pda.provider(job.provider),
         providerAuthority: job.provider,
         providerToken: this.computeAccount(config, job.provider),
@@ -536,7 +588,7 @@ export class MarketplaceClient {
     const job = await this.must(this.fetchJob(a.job), `job ${a.job.toBase58()}`);
     return this.program.methods
       .jobRate(a.rating)
-      .accountsPartial({ client: a.client, job: a.job, provider: this.pda.provider(job.provider), layer: job.layer })
+      .accountsPartial({ client: a.client, job: a.job, provider: this.pda.provider(job.provider), ...this.genomeAccounts(this.jobLayers(job)) })
       .rpc();
   }
 
@@ -558,7 +610,7 @@ export class MarketplaceClient {
         job: a.job,
         challengerToken: a.challengerToken ?? this.computeAccount(config, a.challenger),
         provider: this.pda.provider(job.provider),
-        layer: job.layer,
+        ...this.genomeAccounts(this.jobLayers(job)),
         economyConfig: this.economy.addresses.config,
         computeMint: config.computeMint,
         tokenProgram: config.computeTokenProgram,
@@ -624,7 +676,7 @@ export class MarketplaceClient {
         provider: this.pda.provider(job.provider),
         providerAuthority: job.provider,
         providerToken: this.computeAccount(c, job.provider),
-        layer: job.layer,
+        ...this.genomeAccounts(this.jobLayers(job)),
         economyConfig: this.economy.addresses.config,
         collateral: collateralAddress(job.provider, this.economy.program.programId),
         challengerUbc: this.ubcAccount(c, challenge.challenger),

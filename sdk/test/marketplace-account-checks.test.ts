@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MarketplaceClient, PROGRAM_IDS, marketplaceProgram, sha256 } from '../src/index.ts';
 import { LiteSvmProvider, walletOf } from '../src/litesvm/index.ts';
 import { MarketFixture, layerSpec } from './market-fixture.ts';
+import { requestOf } from './marketplace-job-helpers.ts';
 
 // Every account of every marketplace instruction, checked generically: starting from a transaction
 // that succeeds, each signer made a non-signer, each writable account made read-only, and each
@@ -101,7 +102,7 @@ describe('every account of every marketplace instruction is checked', () => {
     client = f.marketUser(1_000_000_000n);
   }, 120_000);
 
-  const newJob = async () => (await client.market.createJob({ client: client.publicKey, jobId: ++jobs, layer: creator.layer, prompt: `p${jobs}`, maxTokens: 1_000, maxPricePerThousand: 1_000 })).job;
+  const newJob = async () => (await client.market.createJob({ client: client.publicKey, jobId: ++jobs, request: requestOf([creator.layer], { prompt: `p${jobs}`, maxTokens: 1_000 }), maxPricePerThousand: 1_000 })).job;
   const claimed = async () => {
     const job = await newJob();
     await provider.market.jobClaim({ authority: provider.publicKey, job });
@@ -146,7 +147,7 @@ describe('every account of every marketplace instruction is checked', () => {
   });
 
   it('job_create, job_cancel, job_claim', async () => {
-    expectEveryMutationRefused(await capture(client.keypair, (m) => m.createJob({ client: client.publicKey, jobId: 999, layer: creator.layer, prompt: 'x', maxTokens: 10, maxPricePerThousand: 1_000 })));
+    expectEveryMutationRefused(await capture(client.keypair, (m) => m.createJob({ client: client.publicKey, jobId: 999, request: requestOf([creator.layer], { prompt: 'x', maxTokens: 10 }), maxPricePerThousand: 1_000 })));
     const job = await newJob();
     expectEveryMutationRefused(await capture(client.keypair, (m) => m.jobCancel({ client: client.publicKey, job })));
     expectEveryMutationRefused(await capture(provider.keypair, (m) => m.jobClaim({ authority: provider.publicKey, job })));

@@ -194,7 +194,7 @@ describe('marketplace challenges (program mints)', () => {
     it("is refused with a layer other than the job's", async () => {
       const s = await submittedJob(f);
       const { layer: other } = await f.publishedLayer();
-      await expectAnchorError(() => openWith(f.marketUser(CHALLENGER_COMPUTE), s.job, { layer: other }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => openWith(f.marketUser(CHALLENGER_COMPUTE), s.job, { layer: other }), 'LayerMismatch', 6046);
     });
 
     it("is refused to bond from someone else's account", async () => {
@@ -603,7 +603,7 @@ describe('marketplace challenges (program mints)', () => {
     it("is refused with a layer other than the job's", async () => {
       const c = await decidedJob(true);
       const { layer: other } = await f.publishedLayer();
-      await expectAnchorError(() => resolveWith(c.job, { layer: other }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => resolveWith(c.job, { layer: other }), 'LayerMismatch', 6046);
     });
 
     it("upheld: is refused to refund into someone else's account", async () => {

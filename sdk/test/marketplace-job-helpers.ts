@@ -7,7 +7,7 @@ import {
 import { address } from '@solana/kit';
 import { type Keypair, PublicKey, type Signer, Transaction, type TransactionInstruction } from '@solana/web3.js';
 import { expect } from 'vitest';
-import { PROGRAM_IDS, type Receipt, decodeEvents, marketplaceIdl, marketplacePda, sha256 } from '../src/index.ts';
+import { type JobRequest, PROGRAM_IDS, type Receipt, buildJobRequest, decodeEvents, marketplaceIdl, marketplacePda, sha256 } from '../src/index.ts';
 import type { LiteSvmProvider } from '../src/litesvm/index.ts';
 import { WHOLE } from './economy-fixture.ts';
 import type { MarketFixture } from './market-fixture.ts';
@@ -116,6 +116,20 @@ export interface JobOptions {
   maxPrice?: bigint;
   provider?: RegisteredProvider;
   receipt?: Receipt;
+  prompt?: string;
+}
+
+/**
+ * A request document running `layers` (each at version 1 and scale 1.0) over `qwen2-0.5b` unless
+ * said, on `prompt`, for at most `maxTokens` tokens, with fixed sampling.
+ */
+export function requestOf(layers: PublicKey[], o: { prompt?: string; maxTokens?: bigint | number; baseModel?: string } = {}): JobRequest {
+  return buildJobRequest({
+    baseModel: o.baseModel ?? 'qwen2-0.5b',
+    layers: layers.map((layer) => ({ layer, version: 1, scale: 10_000 })),
+    input: o.prompt ?? 'Tell me a pirate story',
+    sampling: { seed: 42, temperature: 0.7, topK: 40, topP: 0.9, repeatPenalty: 1.1, maxTokens: Number(o.maxTokens ?? JOB.maxTokens) },
+  });
 }
 
 /** An open job of a fresh client (100 $COMPUTE) on a fresh layer unless given. */
@@ -126,9 +140,7 @@ export async function openJob(f: MarketFixture, o: JobOptions = {}) {
   const { job } = await client.market.createJob({
     client: client.publicKey,
     jobId,
-    layer: published.layer,
-    prompt: 'Tell me a pirate story',
-    maxTokens: o.maxTokens ?? JOB.maxTokens,
+    request: requestOf([published.layer], { maxTokens: o.maxTokens ?? JOB.maxTokens, prompt: o.prompt }),
     maxPricePerThousand: o.maxPrice ?? JOB.maxPrice,
     provider: o.requested,
   });

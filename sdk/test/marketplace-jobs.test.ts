@@ -2,7 +2,7 @@ import { BN } from '@coral-xyz/anchor';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createTransferCheckedInstruction, getAccount } from '@solana/spl-token';
 import { ComputeBudgetProgram, PublicKey, Transaction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MARKETPLACE_CALLER, PROGRAM_IDS, collateralAddress, ed25519Verification, ed25519VerificationOf, jobStatusName, receiptMessage, sha256 } from '../src/index.ts';
+import { type GenomeLayer, MARKETPLACE_CALLER, PROGRAM_IDS, canonicalJobRequest, collateralAddress, ed25519Verification, ed25519VerificationOf, jobStatusName, receiptMessage, requestCid, sha256 } from '../src/index.ts';
 import { LiteSvmTransactionError } from '../src/litesvm/index.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { DECIMALS, WHOLE } from './economy-fixture.ts';
@@ -29,10 +29,16 @@ import {
   submittedJob,
   tokenBalance,
   ubcAta,
+  requestOf,
 } from './marketplace-job-helpers.ts';
 
 const DEFAULT_KEY = PublicKey.default.toBase58();
 const ZERO_HASH = Array<number>(32).fill(0);
+/** The request most tests' jobs name (one placeholder layer: the chain never sees the document). */
+const REQUEST = (() => {
+  const bytes = canonicalJobRequest(requestOf([PublicKey.default]));
+  return { cid: requestCid(bytes), hash: sha256(bytes) };
+})();
 /** The default market: a 10-minute receipt deadline and a 5-minute challenge window. */
 const JOB_TIMEOUT = 600n;
 const CHALLENGE_WINDOW = 300n;
@@ -75,12 +81,14 @@ describe('marketplace jobs (existing mints)', () => {
 
   // ---------------------------------------------------------------- job_create
   describe('job_create', () => {
-    const create = (client: MarketUser, layer: PublicKey, o: { jobId?: number; maxTokens?: bigint; maxPrice?: bigint; clientToken?: PublicKey } = {}) =>
-      client.market.createJob({
+    /** `job_create` with explicit terms: one layer at version 1 and scale 1.0 unless given, the standard request. */
+    const create = (client: MarketUser, layer: PublicKey, o: { jobId?: number; maxTokens?: bigint; maxPrice?: bigint; clientToken?: PublicKey; layers?: GenomeLayer[]; requestCid?: string } = {}) =>
+      client.market.createJobWith({
         client: client.publicKey,
         jobId: o.jobId ?? 1,
-        layer,
-        prompt: 'Tell me a pirate story',
+        layers: o.layers ?? [{ layer, version: 1, scaleBps: 10_000 }],
+        requestCid: o.requestCid ?? REQUEST.cid,
+        requestHash: REQUEST.hash,
         maxTokens: o.maxTokens ?? JOB.maxTokens,
         maxPricePerThousand: o.maxPrice ?? JOB.maxPrice,
         clientToken: o.clientToken,
@@ -94,7 +102,11 @@ describe('marketplace jobs (existing mints)', () => {
       const before = { market: await marketCounters(), lamports: lamports(f, client.publicKey) };
 
       // When it asks a given provider for at most 2,000 tokens at 2,500,000 per 1k, as its job 7
-      const { job } = await client.market.createJob({ client: client.publicKey, jobId: 7, layer, prompt: 'Tell me a pirate story', maxTokens: 2_000, maxPricePerThousand: 2_500_000, provider: requested });
+      const { job, request } = await client.market.createJob({ client: client.publicKey, jobId: 7, request: requestOf([layer], { prompt: 'Tell me a pirate story', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000, provider: requested });
+      // (the request's canonical bytes, their SHA-256 and their raw CIDv1, whose digest is that hash)
+      expect(request.cid).toBe(requestCid(request.bytes));
+      expect(request.cid.startsWith('bafkrei')).toBe(true);
+      const genome = [{ layer: layer.toBase58(), version: 1, scaleBps: 10_000, royaltyBps: 1_000 }, ...Array.from({ length: 3 }, () => ({ layer: DEFAULT_KEY, version: 0, scaleBps: 0, royaltyBps: 0 }))];
 
       // Then the job holds every term, open, at its PDA
       const vault = new PublicKey((await f.market.fetchJob(job))!.vault);
@@ -104,12 +116,13 @@ describe('marketplace jobs (existing mints)', () => {
         client: client.publicKey.toBase58(),
         jobId: 7n,
         serial,
-        layer: layer.toBase58(),
-        layerVersion: 1,
+        layerCount: 1,
+        layers: genome,
+        floorPerThousand: JOB.layerPrice,
         requestedProvider: requested.toBase58(),
         status: { open: {} },
         provider: DEFAULT_KEY,
-        promptHash: [...sha256('Tell me a pirate story')],
+        requestHash: [...request.hash],
         maxTokens: 2_000n,
         maxPricePerThousand: 2_500_000n,
         escrow: 5_000_000n,
@@ -123,6 +136,7 @@ describe('marketplace jobs (existing mints)', () => {
         challenged: false,
         vault: PublicKey.findProgramAddressSync([Buffer.from('job_vault'), job.toBuffer()], PROGRAM_IDS.marketplace)[0].toBase58(),
         bump: jobBump(client.publicKey, 7),
+        requestCid: request.cid,
         outputCid: '',
       });
       // And ceil(2,000 × 2,500,000 / 1,000) = 5,000,000 moved into the vault the marketplace authority owns
@@ -143,14 +157,16 @@ describe('marketplace jobs (existing mints)', () => {
         client: client.publicKey.toBase58(),
         jobId: 7n,
         serial,
-        layer: layer.toBase58(),
-        layerVersion: 1,
+        layerCount: 1,
+        layers: genome,
+        floorPerThousand: JOB.layerPrice,
         provider: requested.toBase58(),
-        promptHash: [...sha256('Tell me a pirate story')],
+        requestHash: [...request.hash],
         maxTokens: 2_000n,
         maxPricePerThousand: 2_500_000n,
         escrow: 5_000_000n,
         createdTs: f.now(),
+        requestCid: request.cid,
       });
     });
 
@@ -358,7 +374,7 @@ describe('marketplace jobs (existing mints)', () => {
       const o = await openJob(f);
       const provider = await f.registeredProvider();
       const { layer: other } = await f.publishedLayer();
-      await expectAnchorError(() => sendWith(provider, () => claim(provider, o.job), 'jobClaim', { layer: other }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => sendWith(provider, () => claim(provider, o.job), 'jobClaim', { layer: other }), 'LayerMismatch', 6046);
     });
 
     it("is refused to a provider not serving the layer's base model", async () => {
@@ -373,11 +389,14 @@ describe('marketplace jobs (existing mints)', () => {
       await expectAnchorError(() => claim(dear, o.job), 'PriceExceeded', 6015);
     });
 
-    it("is refused when the layer's floor rose above the job's maximum", async () => {
+    it('keeps the floors the job was created with: a floor raised after creation does not reprice it', async () => {
+      // Given an open job, then its layer's floor raised above the job's maximum
       const o = await openJob(f);
       await o.creator.market.layerUpdate({ holder: o.creator.publicKey, layer: o.layer, pricePerThousand: JOB.maxPrice + 1n });
+      // When a provider claims it, Then the rate is its own price over the floor of creation
       const provider = await f.registeredProvider({ pricePerThousand: JOB.providerPrice });
-      await expectAnchorError(() => claim(provider, o.job), 'PriceExceeded', 6015);
+      await claim(provider, o.job);
+      expect(plain(await f.market.fetchJob(o.job))).toMatchObject({ ratePerThousand: JOB.providerPrice, floorPerThousand: JOB.layerPrice });
     });
 
     it("is refused once the provider's collateral fell below the economy's minimum", async () => {
@@ -601,20 +620,20 @@ describe('marketplace jobs (existing mints)', () => {
       expect(event).toEqual({
         job: c.job.toBase58(),
         jobSerial: c.serial,
-        layer: c.layer.toBase58(),
         provider: c.provider.publicKey.toBase58(),
         client: c.client.publicKey.toBase58(),
         tokensUsed: 1_500n,
         price: 3_000_000n,
         providerPayment: 2_655_000n,
         royalty: 300_000n,
-        layerAccruedRoyalty: 300_000n,
+        royalties: [300_000n, 0n, 0n, 0n],
+        accruedRoyalties: [300_000n, 0n, 0n, 0n],
         burned: 15_000n,
         fee: 30_000n,
         refund: 2_000_000n,
         reward: 30_000n,
         providerJobsCompleted: 1n,
-        layerJobsCompleted: 1n,
+        layerJobsCompleted: [1n, 0n, 0n, 0n],
       });
       expect(sumOfParts(event)).toBe(JOB.escrow);
       expect(await f.computeOf(c.provider.publicKey)).toBe(2_655_000n + 30_000n);
@@ -661,7 +680,7 @@ describe('marketplace jobs (existing mints)', () => {
         burned: 7_771n,
         fee: 15_541n,
         royalty: 155_400n,
-        layerAccruedRoyalty: 155_400n,
+        accruedRoyalties: [155_400n, 0n, 0n, 0n],
         providerPayment: 1_375_291n,
         refund: 3_445_997n,
         reward: 15_540n,
@@ -810,7 +829,7 @@ describe('marketplace jobs (existing mints)', () => {
       const c = await submittedJob(f);
       const { layer: other } = await f.publishedLayer();
       f.warp(CHALLENGE_WINDOW);
-      await expectAnchorError(() => settleWith(c, { layer: other }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => settleWith(c, { layer: other }), 'LayerMismatch', 6046);
     });
 
     it("is refused with another provider's account", async () => {
@@ -1080,12 +1099,11 @@ describe('marketplace jobs (existing mints)', () => {
         job: c.job.toBase58(),
         jobSerial: c.serial,
         provider: c.provider.publicKey.toBase58(),
-        layer: c.layer.toBase58(),
         rating: 4,
         providerRatingSum: 4n,
         providerRatingCount: 1n,
-        layerRatingSum: 4n,
-        layerRatingCount: 1n,
+        layerRatingSums: [4n, 0n, 0n, 0n],
+        layerRatingCounts: [1n, 0n, 0n, 0n],
       });
     });
 
@@ -1128,7 +1146,7 @@ describe('marketplace jobs (existing mints)', () => {
       const c = await settledJob();
       await rate(c.client, c.job, 5);
       await expectAnchorError(
-        () => c.client.market.program.methods.jobRate(5).accountsPartial({ client: c.client.publicKey, job: c.job, provider: f.market.providerAddress(c.provider.publicKey), layer: c.layer }).rpc(),
+        () => c.client.market.program.methods.jobRate(5).accountsPartial({ client: c.client.publicKey, job: c.job, provider: f.market.providerAddress(c.provider.publicKey), ...f.market.genomeAccounts([c.layer]) }).rpc(),
         'AccountNotInitialized',
         3012,
       );
@@ -1144,7 +1162,7 @@ describe('marketplace jobs (existing mints)', () => {
     it("is refused with a layer other than the job's", async () => {
       const c = await settledJob();
       const { layer: other } = await f.publishedLayer();
-      await expectAnchorError(() => sendWith(c.client, () => rate(c.client, c.job, 1), 'jobRate', { layer: other }), 'ConstraintAddress', 2012);
+      await expectAnchorError(() => sendWith(c.client, () => rate(c.client, c.job, 1), 'jobRate', { layer: other }), 'LayerMismatch', 6046);
     });
   });
 

@@ -6,6 +6,10 @@ import { MARKETPLACE_SEEDS, PROGRAM_IDS, decodeEvents, jobStatusName, sha256 } f
 import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MarketFixture } from './market-fixture.ts';
+import { requestOf } from './marketplace-job-helpers.ts';
+
+/** One layer at version 1, scale 1.0, as `job_create` takes the genome's choices. */
+const CHOICES = [{ version: 1, scaleBps: 10_000 }, ...Array.from({ length: 3 }, () => ({ version: 0, scaleBps: 0 }))];
 
 for (const mode of ['existing mints', 'program mints'] as const) {
   describe(`a job's whole life (${mode})`, () => {
@@ -15,7 +19,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const provider = await f.registeredProvider({ pricePerThousand: 2_000_000n });
       const client = f.marketUser(100n * WHOLE);
 
-      const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'Tell me a pirate story', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+      const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, request: requestOf([layer], { prompt: 'Tell me a pirate story', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000 });
       expect(await f.computeOf(client.publicKey)).toBe(100n * WHOLE - 5_000_000n);
       await provider.market.jobClaim({ authority: provider.publicKey, job });
       await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt: { outputHash: sha256('Arr'), tokensUsed: 1_500, outputCid: 'bafkreiarr' } });
@@ -48,7 +52,7 @@ describe('a job vault', () => {
     const { layer } = await f.publishedLayer({ pricePerThousand: 0n, royaltyBps: 0 });
     const provider = await f.registeredProvider({ pricePerThousand: 1_000n });
     const client = f.marketUser(1_000_000n);
-    const { job } = await client.market.createJob({ client: client.publicKey, jobId: 7, layer, prompt: 'p', maxTokens: 1_000, maxPricePerThousand: 1_000 });
+    const { job } = await client.market.createJob({ client: client.publicKey, jobId: 7, request: requestOf([layer], { prompt: 'p', maxTokens: 1_000 }), maxPricePerThousand: 1_000 });
     const vault = (await f.market.fetchJob(job))!.vault;
     const griefer = f.marketUser(7n);
     f.provider.execute(
@@ -94,11 +98,11 @@ describe('PDAs the marketplace creates', () => {
     const config = (await f.client.fetchConfig())!;
     const build = (job: PublicKey) =>
       client.market.program.methods
-        .jobCreate(new BN(0), PublicKey.default, [...sha256('p')], new BN(10), new BN(10_000_000))
+        .jobCreate(new BN(0), PublicKey.default, [...sha256('p')], new BN(10), new BN(10_000_000), CHOICES, 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
         .accountsPartial({
           client: client.publicKey,
           job,
-          layer,
+          ...client.market.genomeAccounts([layer]),
           economyConfig: f.client.addresses.config,
           computeMint: config.computeMint,
           clientToken: client.market.computeAccount(config, client.publicKey),

@@ -76,6 +76,25 @@ export const enc = {
   },
 };
 
+/** `job_create`'s arguments, Borsh-encoded: the genome's versions and scales padded to four with zeros. */
+export function jobCreateArgs(a: {
+  jobId: bigint | number;
+  provider?: PublicKey | null;
+  requestHash: Uint8Array;
+  maxTokens: bigint | number;
+  maxPrice: bigint | number;
+  layers: { version: number; scaleBps: number }[];
+  requestCid: string;
+}): Buffer {
+  const choices = [0, 1, 2, 3].map((i) => {
+    const b = Buffer.alloc(6);
+    b.writeUInt32LE(a.layers[i]?.version ?? 0);
+    b.writeUInt16LE(a.layers[i]?.scaleBps ?? 0, 4);
+    return b;
+  });
+  return Buffer.concat([enc.u64(a.jobId), a.provider ? a.provider.toBuffer() : Buffer.alloc(32), Buffer.from(a.requestHash), enc.u64(a.maxTokens), enc.u64(a.maxPrice), ...choices, enc.str(a.requestCid)]);
+}
+
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const keyObjects = new WeakMap<Keypair, KeyObject>();
 
@@ -310,21 +329,25 @@ const least = (a: bigint, b: bigint) => (a < b ? a : b);
 /**
  * How the program splits a settled job's escrow (`programs/marketplace/src/split.rs`), in
  * TypeScript: the price rounded up and at least {@link MIN_JOB_PRICE} unless zero (never above the
- * escrow), burn and fee rounded up, the royalty (accrued to the layer) down, the reward at most
+ * escrow), burn and fee rounded up, each layer's royalty (accrued to it) down, the reward at most
  * burn + fee.
  */
-export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number; rewardBps: number }) {
+export function splitOf(escrow: bigint, tokens: bigint, rate: bigint, r: { burnBps: number; feeBps: number; royaltyBps: number[]; rewardBps: number }) {
   const exact = (tokens * rate + 999n) / 1000n;
   const price = least(exact === 0n ? 0n : exact > MIN_JOB_PRICE ? exact : MIN_JOB_PRICE, escrow);
   const refund = escrow - price;
   const burn = least(ceilBps(price, r.burnBps), price);
   const fee = least(ceilBps(price, r.feeBps), price - burn);
   const afterProtocol = price - burn - fee;
-  const royaltyAll = (price * BigInt(r.royaltyBps)) / BPS;
-  const royalty = royaltyAll < afterProtocol ? royaltyAll : afterProtocol;
+  // Each layer's royalty; shared pro rata (rounded down, the dust to the provider) when they ask
+  // more than the burn and fee leave.
+  let royalties = r.royaltyBps.map((bps) => (price * BigInt(bps)) / BPS);
+  const wanted = royalties.reduce((a, b) => a + b, 0n);
+  if (wanted > afterProtocol) royalties = royalties.map((x) => (x * afterProtocol) / wanted);
+  const royalty = royalties.reduce((a, b) => a + b, 0n);
   const provider = afterProtocol - royalty;
   const reward = least((price * BigInt(r.rewardBps)) / BPS, burn + fee);
-  return { price, burn, fee, royalty, provider, refund, reward };
+  return { price, burn, fee, royalties, royalty, provider, refund, reward };
 }
 
 export { Random } from './random.ts';

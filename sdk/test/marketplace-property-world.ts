@@ -13,6 +13,7 @@ import { type Invocation, invocations, marketplaceUnits } from './marketplace-pr
 const { BN } = anchor;
 
 import { MarketFixture, type MintMode, layerSpec } from './market-fixture.ts';
+import { requestOf } from './marketplace-job-helpers.ts';
 
 /** What {@link measureComputeUnits} found. */
 export interface ComputeUnits {
@@ -59,6 +60,9 @@ export async function measureComputeUnits(mode: MintMode): Promise<ComputeUnits>
   record('layer_version_publish', childCreator.provider);
   await childCreator.market.layerUpdate({ holder: childCreator.publicKey, layer: child.layer, pricePerThousand: 1_000_000n });
   record('layer_update', childCreator.provider);
+  // Two more layers of the same base model: with root and child, the four-layer genome (the worst case)
+  const extras = [await f.publishedLayer({ pricePerThousand: 100_000n, royaltyBps: 300 }, { creator: 10, mint: 103 }), await f.publishedLayer({ pricePerThousand: 100_000n, royaltyBps: 200 }, { creator: 11, mint: 104 })];
+  const genome4 = [child.layer, extras[0]!.layer, extras[1]!.layer, root.layer];
 
   // Providers and verifiers
   const provider = await f.registeredProvider({ pricePerThousand: 2_000_000n, seed: 3 });
@@ -78,19 +82,19 @@ export async function measureComputeUnits(mode: MintMode): Promise<ComputeUnits>
   f.ata(f.treasury, f.ubcMint);
   for (const owner of [root.creator.publicKey, childCreator.publicKey, provider.publicKey]) f.ata(owner, f.computeMint);
   let jobId = 0;
-  const newJob = async (layer = child.layer) => {
-    const { job } = await client.market.createJob({ client: client.publicKey, jobId: jobId++, layer, prompt: 'Tell me a pirate story', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+  const newJob = async (layers = genome4) => {
+    const { job } = await client.market.createJob({ client: client.publicKey, jobId: jobId++, request: requestOf(layers, { prompt: 'Tell me a pirate story', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000 });
     record('job_create', client.provider);
     return job;
   };
-  const claimed = async (layer = child.layer) => {
-    const job = await newJob(layer);
+  const claimed = async (layers = genome4) => {
+    const job = await newJob(layers);
     await provider.market.jobClaim({ authority: provider.publicKey, job });
     record('job_claim', provider.provider);
     return job;
   };
-  const submitted = async (layer = child.layer, tokensUsed = 1_500) => {
-    const job = await claimed(layer);
+  const submitted = async (layers = genome4, tokensUsed = 1_500) => {
+    const job = await claimed(layers);
     await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt: { outputHash: sha256('Arr'), tokensUsed, outputCid: 'bafkreiarrbafkreiarrbafkreiarrbafkreiarrbafkreiarrbafkreiarrbafk' } });
     record('job_receipt', provider.provider);
     return job;
@@ -122,16 +126,17 @@ export async function measureComputeUnits(mode: MintMode): Promise<ComputeUnits>
   record('job_close', client.provider);
 
   // Settlements that do less, to price each part
-  const settleVariants: Record<string, number> = { 'a child layer, every part non-zero (worst case)': units.job_settle! };
-  const variant = async (name: string, layer: PublicKey, tokens: number) => {
-    const job = await submitted(layer, tokens);
+  const settleVariants: Record<string, number> = { 'four layers, every part non-zero (worst case)': units.job_settle! };
+  const variant = async (name: string, layers: PublicKey[], tokens: number) => {
+    const job = await submitted(layers, tokens);
     f.warp(61);
     await settler.market.jobSettle({ job });
     settleVariants[name] = marketplaceUnits(settler.provider.last!.logs);
     await client.market.jobClose({ client: client.publicKey, job });
   };
-  await variant('a root layer, every part non-zero', root.layer, 1_500);
-  await variant('no tokens used (refund only)', child.layer, 0);
+  await variant('two layers, every part non-zero', [child.layer, root.layer], 1_500);
+  await variant('one layer, every part non-zero', [root.layer], 1_500);
+  await variant('four layers, no tokens used (refund only)', genome4, 0);
 
   const job3 = await newJob();
   await client.market.jobCancel({ client: client.publicKey, job: job3 });

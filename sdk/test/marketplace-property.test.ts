@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type MarketplaceClient, collateralAddress, economyAddresses, marketplacePda, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
-import { EventReader, MIN_JOB_PRICE, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode, marketIx, mintSupply, nativeSvm, sendFast, splitOf, tokenAmount } from './marketplace-property-harness.ts';
+import { EventReader, MIN_JOB_PRICE, Random, type Sent, b58, bytesOf, ed25519Ix, enc, errorCode, jobCreateArgs, marketIx, mintSupply, nativeSvm, sendFast, splitOf, tokenAmount } from './marketplace-property-harness.ts';
 
 /**
  * Random job lifecycles across the marketplace and economy programs, checked against an
@@ -54,6 +54,8 @@ const MAX_ACTIVE = 24;
 /** Steps between full scans of every token account and every counter. */
 const SCAN_EVERY = 500;
 const LAMPORTS_PER_SIGNATURE = 5_000n;
+/** The request CID every job names (the chain checks its shape; the document itself stays off chain here). */
+const REQUEST_CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
 
 const JOB_TIMEOUT = 120n;
 const CHALLENGE_WINDOW = 60n;
@@ -166,7 +168,10 @@ interface ModelJob {
   challengeSerial: bigint;
   /** What earlier instances at this address signed (shared with the slot). */
   signed: Signed;
-  layer: ModelLayer;
+  /** The genome: 1–4 distinct layers of one base model, in order. */
+  layers: ModelLayer[];
+  /** The sum of their floors. */
+  floor: bigint;
   requested: ModelProvider | null;
   maxTokens: bigint;
   maxPrice: bigint;
@@ -414,15 +419,25 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       // ---- Instructions
       /** A job's challenge PDA, found once. */
       const challengeOf = (j: ModelJob): PublicKey => (j.challengeAddress ??= marketplacePda.challenge(j.address, j.chainSerial));
+      /** A job's layer accounts: the first, then up to three optional ones. */
+      const genome = (j: ModelJob) => ({ layer: j.layers[0]!.address, layer_2: j.layers[1]?.address ?? null, layer_3: j.layers[2]?.address ?? null, layer_4: j.layers[3]?.address ?? null });
       const ix = {
         create: (j: ModelJob) =>
           marketIx(
             'job_create',
-            { market, client: j.client.key, job: j.address, job_vault: j.vault, layer: j.layer.address, economy_config: eco.config, compute_mint: f.computeMint, client_token: j.client.compute, token_program: tokenProgram },
-            Buffer.concat([enc.u64(j.jobId), j.requested ? bytesOf(j.requested.wallet.key) : Buffer.alloc(32), sha256(`prompt ${j.serial}`), enc.u64(j.maxTokens), enc.u64(j.maxPrice)]),
+            { market, client: j.client.key, job: j.address, job_vault: j.vault, ...genome(j), economy_config: eco.config, compute_mint: f.computeMint, client_token: j.client.compute, token_program: tokenProgram },
+            jobCreateArgs({
+              jobId: j.jobId,
+              provider: j.requested?.wallet.key,
+              requestHash: sha256(`request ${j.serial}`),
+              maxTokens: j.maxTokens,
+              maxPrice: j.maxPrice,
+              layers: j.layers.map((_, i) => ({ version: 1, scaleBps: 2_500 * (i + 1) })),
+              requestCid: REQUEST_CID,
+            }),
           ),
         claim: (j: ModelJob, p: ModelProvider) =>
-          marketIx('job_claim', { market, authority: p.wallet.key, provider: p.pda, job: j.address, layer: j.layer.address, economy_config: eco.config, collateral: p.collateral }),
+          marketIx('job_claim', { market, authority: p.wallet.key, provider: p.pda, job: j.address, layer: j.layers[0]!.address, economy_config: eco.config, collateral: p.collateral }),
         receipt: (j: ModelJob, tokens: bigint, cid: string, signer: Keypair) => {
           const outputHash = Buffer.from(sha256(`output ${j.serial}`));
           const message = receiptMessage({ cluster, job: j.address, serial: j.chainSerial }, j.provider!.wallet.key, { outputHash, tokensUsed: tokens, outputCid: cid });
@@ -447,7 +462,6 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         cancel: (j: ModelJob, client: Wallet) =>
           marketIx('job_cancel', { client: client.key, job: j.address, job_vault: j.vault, client_token: j.client.compute, economy_config: eco.config, compute_mint: f.computeMint, token_program: tokenProgram }),
         settle: (j: ModelJob) => {
-          const l = j.layer;
           const p = j.provider!;
           return marketIx('job_settle', {
             market,
@@ -455,7 +469,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             job_vault: j.vault,
             client: j.client.key,
             client_token: j.client.compute,
-            layer: l.address,
+            ...genome(j),
             royalty_vault: royaltyVault,
             provider: p.pda,
             provider_authority: p.wallet.key,
@@ -472,7 +486,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         challenge: (j: ModelJob, c: Wallet, bond: bigint) =>
           marketIx(
             'challenge_open',
-            { market, challenger: c.key, job: j.address, challenge: challengeOf(j), job_vault: j.vault, challenger_token: c.compute, provider: j.provider!.pda, layer: j.layer.address, economy_config: eco.config, compute_mint: f.computeMint, token_program: tokenProgram },
+            { market, challenger: c.key, job: j.address, challenge: challengeOf(j), job_vault: j.vault, challenger_token: c.compute, provider: j.provider!.pda, ...genome(j), economy_config: eco.config, compute_mint: f.computeMint, token_program: tokenProgram },
             Buffer.concat([enc.u64(j.chainSerial), enc.u64(bond)]),
           ),
         vote: (j: ModelJob, v: ModelVerifier, upheld: boolean) => {
@@ -504,7 +518,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             provider: p.pda,
             provider_authority: p.wallet.key,
             provider_token: p.wallet.compute,
-            layer: j.layer.address,
+            ...genome(j),
             economy_config: eco.config,
             collateral: p.collateral,
             challenger_ubc: c.ubc,
@@ -529,7 +543,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
             compute_mint: f.computeMint,
             token_program: tokenProgram,
           }),
-        rate: (j: ModelJob, client: Wallet, rating: number) => marketIx('job_rate', { client: client.key, job: j.address, provider: j.provider!.pda, layer: j.layer.address }, enc.u8(rating)),
+        rate: (j: ModelJob, client: Wallet, rating: number) => marketIx('job_rate', { client: client.key, job: j.address, provider: j.provider!.pda, ...genome(j) }, enc.u8(rating)),
         close: (j: ModelJob) => marketIx('job_close', { client: j.client.key, job: j.address }),
       };
 
@@ -558,8 +572,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         f.warp(seconds);
         clock = f.now();
       };
-      const rateOf = (j: ModelJob, p: ModelProvider) => max(p.price, j.layer.floor);
-      const canClaim = (j: ModelJob, p: ModelProvider) => (!j.requested || j.requested === p) && p.models.includes(j.layer.baseModel) && rateOf(j, p) <= j.maxPrice;
+      const rateOf = (j: ModelJob, p: ModelProvider) => max(p.price, j.floor);
+      const canClaim = (j: ModelJob, p: ModelProvider) => (!j.requested || j.requested === p) && p.models.includes(j.layers[0]!.baseModel) && rateOf(j, p) <= j.maxPrice;
       const cids = ['', 'bafkreiarr', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi', 'b'.repeat(64)];
       const closeJob = (j: ModelJob) => {
         active.splice(active.indexOf(j), 1);
@@ -574,15 +588,20 @@ for (const mode of ['existing mints', 'program mints'] as const) {
 
       const create = () => {
         const client = rng.pick(clients);
-        const layer = rng.pick(layers);
-        const serving = providers.filter((p) => p.models.includes(layer.baseModel));
+        // A genome: 1–4 distinct layers of one base model, in a random order (lineages mixed in)
+        const first = rng.pick(layers);
+        const pool = layers.filter((l) => l !== first && l.baseModel === first.baseModel);
+        const genomeLayers = [first];
+        for (let n = rng.below(4); n > 0 && pool.length; n--) genomeLayers.push(pool.splice(rng.below(pool.length), 1)[0]!);
+        const floor = genomeLayers.reduce((a, l) => a + l.floor, 0n);
+        const serving = providers.filter((p) => p.models.includes(first.baseModel));
         const target = rng.pick(serving);
-        const need = max(target.price, layer.floor);
+        const need = max(target.price, floor);
         const roll = rng.below(100);
         const plan: Plan = roll < 55 ? 'settle' : roll < 64 ? 'cancel' : roll < 73 ? 'expire' : roll < 82 ? 'upheld' : roll < 91 ? 'rejected' : 'undecided';
         let maxTokens = rng.chance(10) ? rng.pick([1n, 7n, 999n, 1_000n, 1_001n]) : rng.amount(200_000n);
         let maxPrice = rng.chance(30) ? need : need + rng.upTo(need);
-        if (plan === 'cancel' && rng.chance(30)) maxPrice = max(layer.floor, 1n); // often nobody can take it
+        if (plan === 'cancel' && rng.chance(30)) maxPrice = max(floor, 1n); // often nobody can take it
         if (maxPrice === 0n) maxPrice = 1n;
         // The escrow covers at least the minimum job price.
         if (maxTokens * maxPrice < (MIN_JOB_PRICE - 1n) * 1000n + 1n) maxTokens = ((MIN_JOB_PRICE - 1n) * 1000n + maxPrice) / maxPrice;
@@ -597,7 +616,8 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           challengeAddress: null,
           challengeSerial: 0n,
           signed: slot.signed,
-          layer,
+          layers: genomeLayers,
+          floor,
           requested: rng.chance(25) ? target : null,
           maxTokens,
           maxPrice,
@@ -677,18 +697,23 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       };
 
       const settle = (j: ModelJob) => {
-        const l = j.layer;
         const p = j.provider!;
         const s = send([ix.settle(j)]);
         const e = events.one(s.logs, 'jobSettled');
         const parts = ['providerPayment', 'royalty', 'burned', 'fee', 'refund'].map((k) => big(e[k]));
         eq(parts.reduce((a, b) => a + b, 0n), j.escrow + j.donated, `job ${j.serial}: JobSettled parts sum vs escrow (+ anything sent to the vault)`);
-        const split = splitOf(j.escrow, j.tokens, j.rate, { burnBps, feeBps, royaltyBps: l.royaltyBps, rewardBps });
+        const split = splitOf(j.escrow, j.tokens, j.rate, { burnBps, feeBps, royaltyBps: j.layers.map((l) => l.royaltyBps), rewardBps });
         const fromEvent = { price: big(e.price), provider: big(e.providerPayment), royalty: big(e.royalty), burn: big(e.burned), fee: big(e.fee), refund: big(e.refund), reward: big(e.reward) };
         const expected = { ...split, refund: split.refund + j.donated };
         for (const [k, v] of Object.entries(fromEvent)) eq(v, expected[k as keyof typeof expected], `job ${j.serial}: JobSettled ${k}`);
-        l.accrued += split.royalty;
-        eq(big(e.layerAccruedRoyalty), l.accrued, `job ${j.serial}: JobSettled layer accrued royalty`);
+        for (const [i, l] of j.layers.entries()) {
+          l.accrued += split.royalties[i]!;
+          eq(big((e.royalties as unknown[])[i]), split.royalties[i], `job ${j.serial}: JobSettled royalty of layer ${i}`);
+          eq(big((e.accruedRoyalties as unknown[])[i]), l.accrued, `job ${j.serial}: JobSettled accrued royalty of layer ${i}`);
+          l.stats.jobsCompleted!++;
+          l.stats.tokensServed! += j.tokens;
+          l.stats.royaltiesEarned! += split.royalties[i]!;
+        }
         eq(big(e.tokensUsed), j.tokens, 'JobSettled tokens');
         addCompute(p.wallet.compute, split.provider + split.reward);
         addCompute(royaltyVault, split.royalty);
@@ -705,13 +730,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         p.stats.jobsCompleted!++;
         p.stats.tokensServed! += j.tokens;
         p.stats.earned! += split.provider;
-        l.stats.jobsCompleted!++;
-        l.stats.tokensServed! += j.tokens;
-        l.stats.royaltiesEarned! += split.royalty;
         marketStats.jobsSettled++;
         marketStats.totalRoyalties += split.royalty;
         marketStats.totalProviderPayments += split.provider;
-        if (l.parent && split.royalty > 0n && split.burn > 0n && split.fee > 0n && split.reward > 0n && split.refund > 0n) count('settled with every part');
+        if (j.layers.length === 4) count('settled a genome of four layers');
+        if (j.layers.some((l) => l.parent) && split.royalty > 0n && split.burn > 0n && split.fee > 0n && split.reward > 0n && split.refund > 0n) count('settled with every part');
       };
 
       const challenge = (j: ModelJob) => {
@@ -739,7 +762,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
               ? rng.chance(30) ? [true, false, false] : [false, false]
               : rng.pick([[], [true], [false], [true, false], [false, true]]);
         j.provider!.stats.jobsChallenged!++;
-        j.layer.stats.jobsChallenged!++;
+        for (const l of j.layers) l.stats.jobsChallenged!++;
       };
 
       const decided = (j: ModelJob) => j.upheld >= 2 || j.rejected >= 2;
@@ -806,7 +829,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           addCompute(c.compute, j.bond);
           addLamports(j.client.key, rent.job + rent.vault);
           p.stats.jobsSlashed!++;
-          j.layer.stats.jobsSlashed!++;
+          for (const l of j.layers) l.stats.jobsSlashed!++;
           closeJob(j);
           count('challenge upheld');
         } else {
@@ -826,8 +849,10 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           send([ix.rate(j, j.client, rating)], [j.client.keypair!]);
           p.stats.ratingSum! += BigInt(rating);
           p.stats.ratingCount!++;
-          j.layer.stats.ratingSum! += BigInt(rating);
-          j.layer.stats.ratingCount!++;
+          for (const l of j.layers) {
+            l.stats.ratingSum! += BigInt(rating);
+            l.stats.ratingCount!++;
+          }
           count('settled, rated');
         } else {
           send([ix.close(j)], [j.client.keypair!]);
@@ -870,11 +895,11 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           if (j.status === 'open') {
             const other = clients.find((c) => c !== j.client)!;
             out.push(() => sendFailing('cancel by another client', E.ClientMismatch, [ix.cancel(j, other)], [other.keypair!]));
-            const pricey = providers.find((q) => (!j.requested || j.requested === q) && q.models.includes(j.layer.baseModel) && rateOf(j, q) > j.maxPrice);
+            const pricey = providers.find((q) => (!j.requested || j.requested === q) && q.models.includes(j.layers[0]!.baseModel) && rateOf(j, q) > j.maxPrice);
             if (pricey) out.push(() => sendFailing('claim above the maximum price', E.PriceExceeded, [ix.claim(j, pricey)], [pricey.wallet.keypair!]));
             const unrequested = j.requested && providers.find((q) => q !== j.requested);
             if (unrequested) out.push(() => sendFailing('claim of a job asked of another provider', E.ProviderMismatch, [ix.claim(j, unrequested)], [unrequested.wallet.keypair!]));
-            const wrongModel = providers.find((q) => (!j.requested || j.requested === q) && !q.models.includes(j.layer.baseModel));
+            const wrongModel = providers.find((q) => (!j.requested || j.requested === q) && !q.models.includes(j.layers[0]!.baseModel));
             if (wrongModel) out.push(() => sendFailing('claim without the base model', E.BaseModelUnsupported, [ix.claim(j, wrongModel)], [wrongModel.wallet.keypair!]));
           }
           if (j.status === 'claimed' && t <= j.deadline) {
@@ -952,7 +977,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       const tinyJob = () => {
         const client = rng.pick(clients);
         const address = marketplacePda.job(client.key, 1_000_000n);
-        const tiny = { client, jobId: 1_000_000n, address, vault: marketplacePda.jobVault(address), layer: layers[1]!, requested: null, serial: -1, maxTokens: 1n, maxPrice: 1_000n } as unknown as ModelJob;
+        const tiny = { client, jobId: 1_000_000n, address, vault: marketplacePda.jobVault(address), layers: [layers[1]!], requested: null, serial: -1, maxTokens: 1n, maxPrice: 1_000n } as unknown as ModelJob;
         sendFailing('a job escrowing less than the minimum price', E.InvalidAmount, [ix.create(tiny)], [client.keypair!]);
       };
 
@@ -1035,7 +1060,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
       // ---- Checks after every step
       // Raw offsets of the job's and the economy config's fields (Borsh, packed), for speed; checked
       // against the Anchor decoder on every full check.
-      const JOB = { serial: 48, status: 124, provider: 125, escrow: 205, rate: 213, deadline: 229, settleAfter: 237, tokens: 277, bond: 285 };
+      const JOB = { serial: 48, status: 257, provider: 258, escrow: 338, rate: 346, deadline: 362, settleAfter: 370, tokens: 410, bond: 418 };
       const STATUSES: Status[] = ['open', 'claimed', 'submitted', 'challenged', 'settled'];
       const CONFIG = { totalBurned: 329, totalCollateral: 345, totalSlashed: 353, totalRewardsPaid: 361 };
       const i64At = (data: Uint8Array, offset: number): bigint => Buffer.from(data.buffer, data.byteOffset + offset, 8).readBigInt64LE();
@@ -1271,7 +1296,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
           `${seconds(performance.now() - loopStarted)} s wall, ${seconds(cpuMs(process.cpuUsage(loopCpu)))} s CPU (setup ${seconds(loopStarted - started)} s); ${JSON.stringify(outcomes)}; burned ${burned}, rewards ${rewardsPaid}, slashed ${slashedTotal}`,
       );
       // Every outcome happened many times.
-      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part', 'vote released', 'royalty claimed, a share passed up']) {
+      for (const o of ['settled, rated', 'settled, closed', 'cancelled', 'expired', 'challenge upheld', 'challenge rejected', 'challenge undecided', 'settled with every part', 'vote released', 'royalty claimed, a share passed up', 'settled a genome of four layers']) {
         expect(outcomes[o] ?? 0, o).toBeGreaterThan(LIFECYCLES / 200);
       }
       // And replays of what was signed for earlier jobs at the same address were tried, and refused.

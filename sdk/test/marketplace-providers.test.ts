@@ -6,6 +6,7 @@ import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
 import { MIN_COLLATERAL, MarketFixture } from './market-fixture.ts';
 import { b58, rawAccount, sendRaw, slot, str, unsign } from './marketplace-layer-helpers.ts';
+import { requestOf } from './marketplace-job-helpers.ts';
 
 
 const spec = (overrides: Partial<ProviderSpec> = {}): ProviderSpec => ({
@@ -304,7 +305,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const u = await f.registeredProvider({ pricePerThousand: 2_000_000n });
         const { layer } = await f.publishedLayer({ pricePerThousand: 1_000_000n });
         const client = f.marketUser(100n * WHOLE);
-        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'Ahoy', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, request: requestOf([layer], { prompt: 'Ahoy', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000 });
         await u.market.providerDeregister({ authority: u.publicKey });
         await expectAnchorError(() => u.market.jobClaim({ authority: u.publicKey, job }), 'ProviderDeregistered', 6037);
         await expectAnchorError(() => u.market.providerUpdate({ authority: u.publicKey, spec: spec() }), 'ProviderDeregistered', 6037);
@@ -320,7 +321,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const u = await f.registeredProvider({ pricePerThousand: 2_000_000n });
         const { layer } = await f.publishedLayer({ pricePerThousand: 1_000_000n });
         const client = f.marketUser(100n * WHOLE);
-        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'Ahoy', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, request: requestOf([layer], { prompt: 'Ahoy', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000 });
         await u.market.jobClaim({ authority: u.publicKey, job });
         expect(str((await f.market.fetchProvider(u.publicKey))!.openJobs)).toBe('1');
         // When it deregisters, Then it is refused and stays
@@ -427,7 +428,7 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const provider = await f.registeredProvider({ pricePerThousand: 2_000_000n });
         const { layer } = await f.publishedLayer({ pricePerThousand: 1_000_000n });
         const client = f.marketUser(100n * WHOLE);
-        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'Ahoy', maxTokens: 2_000, maxPricePerThousand: 2_500_000 });
+        const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, request: requestOf([layer], { prompt: 'Ahoy', maxTokens: 2_000 }), maxPricePerThousand: 2_500_000 });
         await provider.market.jobClaim({ authority: provider.publicKey, job });
         await provider.market.submitReceipt({ job, nodeKey: provider.nodeKey, receipt: { outputHash: sha256('Arr'), tokensUsed: 1_000, outputCid: 'bafkreiarr' } });
         const challenger = f.marketUser(10n * WHOLE);

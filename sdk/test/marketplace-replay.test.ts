@@ -1,7 +1,7 @@
 import { BN } from '@coral-xyz/anchor';
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ClusterMismatchError, type JobInstance, MarketplaceClient, type Receipt, type Verdict, ed25519Verification, marketplacePda, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
+import { ClusterMismatchError, canonicalJobRequest, type JobInstance, MarketplaceClient, type Receipt, type Verdict, ed25519Verification, marketplacePda, receiptMessage, sha256, verdictMessage } from '../src/index.ts';
 import { rawAccount, withPlanted } from './marketplace-layer-helpers.ts';
 import { expectAnchorError } from './anchor-errors.ts';
 import { WHOLE } from './economy-fixture.ts';
@@ -23,6 +23,7 @@ import {
   submittedJob,
   tokenBalance,
   vaultOf,
+  requestOf,
 } from './marketplace-job-helpers.ts';
 
 // The default market (10-minute receipt deadline, 5-minute challenge window, 10-minute vote, a
@@ -203,9 +204,9 @@ describe('marketplace replays across job instances (existing mints)', () => {
       await first.client.market.jobRate({ client: first.client.publicKey, job: first.job, rating: 3 });
       // And the client re-created job 4 with another prompt, which the provider claimed
       const prompt = 'Now tell me about the sea';
-      const { job } = await first.client.market.createJob({ client: first.client.publicKey, jobId: 4, layer: first.layer, prompt, maxTokens: JOB.maxTokens, maxPricePerThousand: JOB.maxPrice });
+      const { job } = await first.client.market.createJob({ client: first.client.publicKey, jobId: 4, request: requestOf([first.layer], { prompt: prompt, maxTokens: JOB.maxTokens }), maxPricePerThousand: JOB.maxPrice });
       await p.market.jobClaim({ authority: p.publicKey, job });
-      expect(plain(await f.market.fetchJob(job))).toMatchObject({ promptHash: [...sha256(prompt)], status: { claimed: {} } });
+      expect(plain(await f.market.fetchJob(job))).toMatchObject({ requestHash: [...sha256(canonicalJobRequest(requestOf([first.layer], { prompt, maxTokens: JOB.maxTokens })))], status: { claimed: {} } });
       // When the stale receipt is submitted again, Then it is refused and nothing moves
       await refusedAndNothingMoves({ job, vault: vaultOf(job), client: first.client, provider: p }, () => sendIxs(p, stale), 'SignedMessageMismatch', 6024);
     });

@@ -3,7 +3,7 @@ import { AnchorProvider, BN } from '@coral-xyz/anchor';
 import { TOKEN_2022_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, type PublicKey, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EconomyClient, MarketplaceClient, economyProgram, marketplaceProgram, sha256 } from '@spicetime/sdk';
+import { EconomyClient, MarketplaceClient, buildJobRequest, economyProgram, marketplaceProgram, sha256 } from '@spicetime/sdk';
 import { walletOf } from '@spicetime/sdk/litesvm';
 import { type TestChain, startChain } from '../../chain/test/helpers.ts';
 import { readKeypair } from '../../chain/src/wallet.ts';
@@ -72,7 +72,13 @@ describe('the local marketplace (npm start)', () => {
     await give(COMPUTE, client.publicKey, 1_000_000n);
 
     // When the client creates a job, the provider serves it, and anyone settles after the window
-    const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, layer, prompt: 'an autumn haiku', maxTokens: 1_000, maxPricePerThousand: 1_000 });
+    const request = buildJobRequest({
+      baseModel: 'qwen2-0.5b',
+      layers: [{ layer, version: 1, scale: 10_000 }],
+      input: 'an autumn haiku',
+      sampling: { seed: 1, temperature: 0, topK: 0, topP: 1, repeatPenalty: 1, maxTokens: 1_000 },
+    });
+    const { job } = await client.market.createJob({ client: client.publicKey, jobId: 1, request, maxPricePerThousand: 1_000 });
     await provider.market.jobClaim({ authority: provider.publicKey, job });
     await provider.market.submitReceipt({ job, nodeKey, receipt: { outputHash: sha256('leaves fall'), tokensUsed: 600, outputCid: '' } });
     const receipt = await client.market.waitForReceipt(job, { timeoutMs: 10_000, pollMs: 50 });

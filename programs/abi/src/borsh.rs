@@ -20,6 +20,9 @@ pub trait Borsh: Sized {
     fn pod_valid(_bytes: &[u8]) -> bool {
         true
     }
+    /// For [`Self::POD`] types: whether every byte pattern is a valid value (integers, addresses,
+    /// arrays and structs of them), so [`Self::pod_valid`] need not look.
+    const ANY_BYTES: bool = false;
     /// The type as Anchor's IDL names it.
     #[cfg(feature = "idl-build")]
     fn idl_type() -> std::string::String;
@@ -39,6 +42,7 @@ macro_rules! borsh_int {
         impl Borsh for $ty {
             const SIZE: usize = core::mem::size_of::<$ty>();
             const POD: bool = true;
+            const ANY_BYTES: bool = true;
             #[inline(always)]
             fn read(input: &mut &[u8]) -> Option<Self> {
                 Some(<$ty>::from_le_bytes(take(input, Self::SIZE)?.try_into().ok()?))
@@ -86,6 +90,7 @@ impl Borsh for bool {
 impl Borsh for Address {
     const SIZE: usize = 32;
     const POD: bool = true;
+    const ANY_BYTES: bool = true;
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
         let bytes: [u8; 32] = take(input, 32)?.try_into().ok()?;
@@ -106,13 +111,25 @@ impl Borsh for Address {
 impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
     const SIZE: usize = N * T::SIZE;
     const POD: bool = T::POD;
+    const ANY_BYTES: bool = T::ANY_BYTES;
     #[inline(always)]
     fn pod_valid(bytes: &[u8]) -> bool {
-        (0..N).all(|i| T::pod_valid(&bytes[i * T::SIZE..]))
+        T::ANY_BYTES || (0..N).all(|i| T::pod_valid(&bytes[i * T::SIZE..]))
     }
     #[inline(always)]
     fn read(input: &mut &[u8]) -> Option<Self> {
         let mut out = [T::default(); N];
+        if Self::COPIED {
+            // One copy for an array of POD values (a hash, addresses, `#[zero_copy]` structs).
+            let bytes = take(input, Self::SIZE)?;
+            if !Self::pod_valid(bytes) {
+                return None;
+            }
+            // SAFETY: T is POD with no padding (its size is its encoding's), so its memory is its
+            // encoding; `pod_valid` accepted the bytes; `out` holds exactly `Self::SIZE` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), out.as_mut_ptr().cast::<u8>(), Self::SIZE) };
+            return Some(out);
+        }
         for slot in out.iter_mut() {
             *slot = T::read(input)?;
         }
@@ -120,6 +137,12 @@ impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
     }
     #[inline(always)]
     fn write<'a>(&self, out: &'a mut [u8]) -> &'a mut [u8] {
+        if Self::COPIED {
+            let (head, rest) = out.split_at_mut(Self::SIZE);
+            // SAFETY: as in `read`: the values' memory is their encoding, `Self::SIZE` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(self.as_ptr().cast::<u8>(), head.as_mut_ptr(), Self::SIZE) };
+            return rest;
+        }
         let mut rest = out;
         for item in self {
             rest = item.write(rest);
@@ -130,6 +153,15 @@ impl<T: Borsh + Copy + Default, const N: usize> Borsh for [T; N] {
     fn idl_type() -> std::string::String {
         std::format!("{{\"array\":[{},{N}]}}", T::idl_type())
     }
+}
+
+/// Arrays of POD values whose memory is their encoding are read and written with one copy.
+trait Copied {
+    const COPIED: bool;
+}
+
+impl<T: Borsh + Copy + Default, const N: usize> Copied for [T; N] {
+    const COPIED: bool = T::POD && core::mem::size_of::<T>() == T::SIZE && cfg!(target_endian = "little");
 }
 
 /// A UTF-8 string of at most `N` bytes, encoded as Borsh's `string` (a u32 length, then the
@@ -319,9 +351,13 @@ macro_rules! __borsh_pod {
     (plain $( $ty:ty ),*) => {};
     (pod $( $ty:ty ),*) => {
         const POD: bool = true;
+        const ANY_BYTES: bool = true $( && <$ty as $crate::borsh::Borsh>::ANY_BYTES )*;
         #[inline(always)]
         #[allow(unused_variables, unused_assignments, unused_mut)]
         fn pod_valid(bytes: &[u8]) -> bool {
+            if Self::ANY_BYTES {
+                return true;
+            }
             let mut at = 0;
             $(
                 if !<$ty as $crate::borsh::Borsh>::pod_valid(&bytes[at..]) {
@@ -439,6 +475,32 @@ mod tests {
         let mut input = &[1u8, 9][..];
         assert_eq!(bool::read(&mut input), Some(true));
         assert_eq!(input, &[9]);
+    }
+
+    #[test]
+    fn arrays_of_pod_values_round_trip_in_one_copy_and_invalid_values_are_refused() {
+        crate::borsh_struct! {
+            #[zero_copy]
+            /// A POD element of an array.
+            pub struct Pair { a: u32, b: u16 }
+        }
+        fn round_trip<T: Borsh + PartialEq + core::fmt::Debug>(v: T) {
+            let mut buf = std::vec![0u8; T::SIZE];
+            v.write(&mut buf);
+            assert_eq!(T::read(&mut &buf[..]), Some(v));
+        }
+        round_trip([7u8; 32]);
+        round_trip([1u64, u64::MAX, 3]);
+        round_trip([Pair { a: 1, b: 2 }, Pair { a: u32::MAX, b: 9 }]);
+        round_trip([true, false, true]);
+        // Encoded as Borsh: little-endian fields, one after the other
+        let mut buf = [0u8; 12];
+        [Pair { a: 0x0403_0201, b: 0x0605 }, Pair { a: 7, b: 8 }].write(&mut buf);
+        assert_eq!(buf, [1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 8, 0]);
+        // A bool array still refuses a byte that is no bool; short input is refused
+        assert_eq!(<[bool; 3]>::read(&mut &[1u8, 2, 0][..]), None);
+        assert_eq!(<[u8; 32]>::read(&mut &[0u8; 31][..]), None);
+        assert!(<[Pair; 2]>::ANY_BYTES && <[u64; 3]>::ANY_BYTES && !<[bool; 3]>::ANY_BYTES);
     }
 }
 

@@ -1051,8 +1051,8 @@ export type Marketplace = {
     {
       "name": "jobClaim",
       "docs": [
-        "A registered provider that serves the layer's base model claims an open job: the rate is",
-        "fixed at its price (never below the layer's floor, never above the job's maximum), one job",
+        "A registered provider that serves the genome's base model claims an open job: the rate is",
+        "fixed at its price (never below the sum of the layers' floors, never above the job's maximum), one job",
         "is locked on its collateral, and the receipt deadline starts."
       ],
       "discriminator": [
@@ -1132,7 +1132,7 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "4. [] The job's layer."
+            "4. [] The genome's first layer (its base model is the genome's)."
           ]
         },
         {
@@ -1254,10 +1254,13 @@ export type Marketplace = {
     {
       "name": "jobCreate",
       "docs": [
-        "Creates a job for a layer and escrows its most expensive outcome,",
-        "`ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job price),",
-        "in the job's vault. The job gets the next serial of the market's job count, which no other",
-        "instance of a job ever has. Refused while the economy is paused."
+        "Creates a job running a genome of 1 to 4 layers over one base model, each active, at a",
+        "version it has and a scale, named once; the request document sits on IPFS at `request_cid`",
+        "and hashes to `request_hash`. Escrows the most expensive outcome,",
+        "`ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job",
+        "price), in the job's vault; the maximum price must cover the sum of the layers' floors. The",
+        "job gets the next serial of the market's job count, which no other instance of a job ever",
+        "has. Refused while the economy is paused."
       ],
       "discriminator": [
         56,
@@ -1359,45 +1362,66 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "4. [] The layer to run."
+            "4. [] The genome's first layer."
           ]
+        },
+        {
+          "name": "layer2",
+          "docs": [
+            "5. [optional] Its second layer."
+          ],
+          "optional": true
+        },
+        {
+          "name": "layer3",
+          "docs": [
+            "6. [optional] Its third layer."
+          ],
+          "optional": true
+        },
+        {
+          "name": "layer4",
+          "docs": [
+            "7. [optional] Its fourth layer."
+          ],
+          "optional": true
         },
         {
           "name": "economyConfig",
           "docs": [
-            "5. [] The economy program's config."
+            "8. [] The economy program's config."
           ]
         },
         {
           "name": "computeMint",
           "docs": [
-            "6. [] $COMPUTE."
+            "9. [] $COMPUTE."
           ]
         },
         {
           "name": "clientToken",
           "docs": [
-            "7. [writable] The client's $COMPUTE token account."
+            "10. [writable] The client's $COMPUTE token account."
           ],
           "writable": true
         },
         {
           "name": "authority",
           "docs": [
-            "8. [] The marketplace authority PDA `[\"economy_caller\"]`, owner of the vault."
+            "11. [] The marketplace authority PDA `[\"economy_caller\"]`, owner of the vault."
           ],
           "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
         },
         {
           "name": "tokenProgram",
           "docs": [
-            "9. [] $COMPUTE's token program."
+            "12. [] $COMPUTE's token program."
           ]
         },
         {
           "name": "systemProgram",
           "docs": [
-            "10. [] The System program."
+            "13. [] The System program."
           ],
           "address": "11111111111111111111111111111111"
         }
@@ -1418,9 +1442,9 @@ export type Marketplace = {
           "type": "pubkey"
         },
         {
-          "name": "promptHash",
+          "name": "requestHash",
           "docs": [
-            "SHA-256 of the prompt."
+            "SHA-256 of the request document's canonical bytes."
           ],
           "type": {
             "array": [
@@ -1439,6 +1463,29 @@ export type Marketplace = {
             "The most the client pays per 1,000 tokens."
           ],
           "type": "u64"
+        },
+        {
+          "name": "layers",
+          "docs": [
+            "The version and scale of each layer account, in order; all zeros past the last."
+          ],
+          "type": {
+            "array": [
+              {
+                "defined": {
+                  "name": "layerChoice"
+                }
+              },
+              4
+            ]
+          }
+        },
+        {
+          "name": "requestCid",
+          "docs": [
+            "The request document's IPFS CID: a CIDv1 in base32 (`b…`), at most 64 characters."
+          ],
+          "type": "string"
         }
       ]
     },
@@ -1541,7 +1588,7 @@ export type Marketplace = {
     {
       "name": "jobRate",
       "docs": [
-        "The client rates a settled job (1 to 5) for the provider's and the layer's reputation; the",
+        "The client rates a settled job (1 to 5) for the provider's and each layer's reputation; the",
         "job is closed (rent to the client), so it is rated once."
       ],
       "discriminator": [
@@ -1580,9 +1627,33 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "3. [writable] The job's layer."
+            "3. [writable] The genome's first layer."
           ],
           "writable": true
+        },
+        {
+          "name": "layer2",
+          "docs": [
+            "4. [optional, writable] Its second layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer3",
+          "docs": [
+            "5. [optional, writable] Its third layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer4",
+          "docs": [
+            "6. [optional, writable] Its fourth layer."
+          ],
+          "writable": true,
+          "optional": true
         }
       ],
       "args": [
@@ -1925,14 +1996,38 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "5. [writable] The job's layer."
+            "5. [writable] The genome's first layer."
           ],
           "writable": true
         },
         {
+          "name": "layer2",
+          "docs": [
+            "6. [optional, writable] Its second layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer3",
+          "docs": [
+            "7. [optional, writable] Its third layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer4",
+          "docs": [
+            "8. [optional, writable] Its fourth layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "royaltyVault",
           "docs": [
-            "6. [writable] The royalty vault PDA `[\"royalty_vault\"]`."
+            "9. [writable] The royalty vault PDA `[\"royalty_vault\"]`."
           ],
           "writable": true,
           "pda": {
@@ -1961,81 +2056,81 @@ export type Marketplace = {
         {
           "name": "provider",
           "docs": [
-            "7. [writable] The job's provider."
+            "10. [writable] The job's provider."
           ],
           "writable": true
         },
         {
           "name": "providerAuthority",
           "docs": [
-            "8. [] The provider's wallet."
+            "11. [] The provider's wallet."
           ]
         },
         {
           "name": "providerToken",
           "docs": [
-            "9. [writable] A $COMPUTE account of the provider's wallet (payment and reward)."
+            "12. [writable] A $COMPUTE account of the provider's wallet (payment and reward)."
           ],
           "writable": true
         },
         {
           "name": "treasuryToken",
           "docs": [
-            "10. [writable] A $COMPUTE account of the economy's treasury (the fee)."
+            "13. [writable] A $COMPUTE account of the economy's treasury (the fee)."
           ],
           "writable": true
         },
         {
           "name": "economyConfig",
           "docs": [
-            "11. [writable] The economy program's config."
+            "14. [writable] The economy program's config."
           ],
           "writable": true
         },
         {
           "name": "computeMint",
           "docs": [
-            "12. [writable] $COMPUTE."
+            "15. [writable] $COMPUTE."
           ],
           "writable": true
         },
         {
           "name": "collateral",
           "docs": [
-            "13. [writable] The provider's collateral PDA in the economy program."
+            "16. [writable] The provider's collateral PDA in the economy program."
           ],
           "writable": true
         },
         {
           "name": "economyAuthority",
           "docs": [
-            "14. [] The economy program's authority PDA `[\"authority\"]`."
+            "17. [] The economy program's authority PDA `[\"authority\"]`."
           ]
         },
         {
           "name": "rewardsVault",
           "docs": [
-            "15. [writable] The economy program's rewards vault `[\"rewards_vault\"]`."
+            "18. [writable] The economy program's rewards vault `[\"rewards_vault\"]`."
           ],
           "writable": true
         },
         {
           "name": "authority",
           "docs": [
-            "16. [] The marketplace authority PDA `[\"economy_caller\"]`."
+            "19. [] The marketplace authority PDA `[\"economy_caller\"]`."
           ],
           "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
         },
         {
           "name": "tokenProgram",
           "docs": [
-            "17. [] $COMPUTE's token program."
+            "20. [] $COMPUTE's token program."
           ]
         },
         {
           "name": "economyProgram",
           "docs": [
-            "18. [] The economy program."
+            "21. [] The economy program."
           ],
           "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
         }
@@ -2300,32 +2395,56 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "7. [writable] The job's layer."
+            "7. [writable] The genome's first layer."
           ],
           "writable": true
         },
         {
+          "name": "layer2",
+          "docs": [
+            "8. [optional, writable] Its second layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer3",
+          "docs": [
+            "9. [optional, writable] Its third layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer4",
+          "docs": [
+            "10. [optional, writable] Its fourth layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "economyConfig",
           "docs": [
-            "8. [] The economy program's config."
+            "11. [] The economy program's config."
           ]
         },
         {
           "name": "computeMint",
           "docs": [
-            "9. [] $COMPUTE."
+            "12. [] $COMPUTE."
           ]
         },
         {
           "name": "tokenProgram",
           "docs": [
-            "10. [] $COMPUTE's token program."
+            "13. [] $COMPUTE's token program."
           ]
         },
         {
           "name": "systemProgram",
           "docs": [
-            "11. [] The System program."
+            "14. [] The System program."
           ],
           "address": "11111111111111111111111111111111"
         }
@@ -2484,86 +2603,110 @@ export type Marketplace = {
         {
           "name": "layer",
           "docs": [
-            "11. [writable] The job's layer."
+            "11. [writable] The genome's first layer."
           ],
           "writable": true
         },
         {
+          "name": "layer2",
+          "docs": [
+            "12. [optional, writable] Its second layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer3",
+          "docs": [
+            "13. [optional, writable] Its third layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "layer4",
+          "docs": [
+            "14. [optional, writable] Its fourth layer."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "economyConfig",
           "docs": [
-            "12. [writable] The economy program's config."
+            "15. [writable] The economy program's config."
           ],
           "writable": true
         },
         {
           "name": "collateral",
           "docs": [
-            "13. [writable] The provider's collateral PDA in the economy program."
+            "16. [writable] The provider's collateral PDA in the economy program."
           ],
           "writable": true
         },
         {
           "name": "challengerUbc",
           "docs": [
-            "14. [writable] The challenger's $UBC account (its share of a slash)."
+            "17. [writable] The challenger's $UBC account (its share of a slash)."
           ],
           "writable": true
         },
         {
           "name": "treasuryUbc",
           "docs": [
-            "15. [writable] A $UBC account of the economy's treasury."
+            "18. [writable] A $UBC account of the economy's treasury."
           ],
           "writable": true
         },
         {
           "name": "stakeVault",
           "docs": [
-            "16. [writable] The economy program's stake vault `[\"stake_vault\"]`."
+            "19. [writable] The economy program's stake vault `[\"stake_vault\"]`."
           ],
           "writable": true
         },
         {
           "name": "ubcMint",
           "docs": [
-            "17. [] $UBC."
+            "20. [] $UBC."
           ]
         },
         {
           "name": "ubcTokenProgram",
           "docs": [
-            "18. [] $UBC's token program."
+            "21. [] $UBC's token program."
           ]
         },
         {
           "name": "economyAuthority",
           "docs": [
-            "19. [] The economy program's authority PDA `[\"authority\"]`."
+            "22. [] The economy program's authority PDA `[\"authority\"]`."
           ]
         },
         {
           "name": "computeMint",
           "docs": [
-            "20. [] $COMPUTE."
+            "23. [] $COMPUTE."
           ]
         },
         {
           "name": "tokenProgram",
           "docs": [
-            "21. [] $COMPUTE's token program."
+            "24. [] $COMPUTE's token program."
           ]
         },
         {
           "name": "authority",
           "docs": [
-            "22. [] The marketplace authority PDA `[\"economy_caller\"]`."
+            "25. [] The marketplace authority PDA `[\"economy_caller\"]`."
           ],
           "address": "3pmyAK4uyPXVDoDSg7hWmJksCANB96DmM7gM4QDFsH1P"
         },
         {
           "name": "economyProgram",
           "docs": [
-            "23. [] The economy program."
+            "26. [] The economy program."
           ],
           "address": "9sfkms9xCETCZUHRfvrrXwxa8ZiCpZiGc63nZ85WPvXg"
         }
@@ -3233,6 +3376,41 @@ export type Marketplace = {
       "code": 6044,
       "name": "nothingToClaim",
       "msg": "the layer has no royalty to claim"
+    },
+    {
+      "code": 6045,
+      "name": "invalidRequestCid",
+      "msg": "the request CID must be a CIDv1 in base32 (b…), 10 to 64 characters"
+    },
+    {
+      "code": 6046,
+      "name": "layerMismatch",
+      "msg": "the layer accounts are not the job's layers, in order"
+    },
+    {
+      "code": 6047,
+      "name": "layerRepeated",
+      "msg": "a job names each layer once"
+    },
+    {
+      "code": 6048,
+      "name": "baseModelMismatch",
+      "msg": "a job's layers must all apply to one base model"
+    },
+    {
+      "code": 6049,
+      "name": "versionNotFound",
+      "msg": "the layer has no such version"
+    },
+    {
+      "code": 6050,
+      "name": "scaleOutOfRange",
+      "msg": "a layer's scale is 1 to 20000 basis points"
+    },
+    {
+      "code": 6051,
+      "name": "layerCountMismatch",
+      "msg": "a job takes 1 to 4 layers: one choice per layer account, none beyond"
     }
   ],
   "types": [
@@ -3762,15 +3940,31 @@ export type Marketplace = {
             "type": "u64"
           },
           {
-            "name": "layer",
-            "type": "pubkey"
+            "name": "layerCount",
+            "docs": [
+              "Layers in the genome (1 to 4), the first `layer_count` of `layers`, in order."
+            ],
+            "type": "u8"
           },
           {
-            "name": "layerVersion",
+            "name": "layers",
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "jobLayer"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "floorPerThousand",
             "docs": [
-              "The layer version the job runs."
+              "The sum of the layers' floor prices at creation: the rate fixed at claim is never below it."
             ],
-            "type": "u32"
+            "type": "u64"
           },
           {
             "name": "requestedProvider",
@@ -3795,9 +3989,9 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
-            "name": "promptHash",
+            "name": "requestHash",
             "docs": [
-              "SHA-256 of the prompt."
+              "SHA-256 of the request document's canonical bytes (`spicetime.job/v1`, RFC 8785)."
             ],
             "type": {
               "array": [
@@ -3889,6 +4083,13 @@ export type Marketplace = {
               "Canonical bump of the job PDA."
             ],
             "type": "u8"
+          },
+          {
+            "name": "requestCid",
+            "docs": [
+              "The request document's IPFS CID (CIDv1, base32)."
+            ],
+            "type": "string"
           },
           {
             "name": "outputCid",
@@ -4312,7 +4513,7 @@ export type Marketplace = {
     {
       "name": "jobCreated",
       "docs": [
-        "A job was created and its escrow deposited."
+        "A job was created and its escrow deposited: everything an indexer needs to rebuild it."
       ],
       "type": {
         "kind": "struct",
@@ -4337,12 +4538,28 @@ export type Marketplace = {
             "type": "u64"
           },
           {
-            "name": "layer",
-            "type": "pubkey"
+            "name": "layerCount",
+            "type": "u8"
           },
           {
-            "name": "layerVersion",
-            "type": "u32"
+            "name": "layers",
+            "docs": [
+              "The genome: the first `layer_count` entries, in order."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "jobLayer"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "floorPerThousand",
+            "type": "u64"
           },
           {
             "name": "provider",
@@ -4352,7 +4569,7 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
-            "name": "promptHash",
+            "name": "requestHash",
             "type": {
               "array": [
                 "u8",
@@ -4375,6 +4592,10 @@ export type Marketplace = {
           {
             "name": "createdTs",
             "type": "i64"
+          },
+          {
+            "name": "requestCid",
+            "type": "string"
           }
         ]
       }
@@ -4475,10 +4696,6 @@ export type Marketplace = {
             "type": "u64"
           },
           {
-            "name": "layer",
-            "type": "pubkey"
-          },
-          {
             "name": "provider",
             "type": "pubkey"
           },
@@ -4504,16 +4721,33 @@ export type Marketplace = {
           {
             "name": "royalty",
             "docs": [
-              "Accrued to the layer, moved to the royalty vault."
+              "All the layers' royalties, moved to the royalty vault."
             ],
             "type": "u64"
           },
           {
-            "name": "layerAccruedRoyalty",
+            "name": "royalties",
             "docs": [
-              "The layer's unclaimed royalty now."
+              "Each layer's royalty, in the genome's order (0 past its last layer)."
             ],
-            "type": "u64"
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
+          },
+          {
+            "name": "accruedRoyalties",
+            "docs": [
+              "Each layer's unclaimed royalty now."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
           },
           {
             "name": "burned",
@@ -4540,7 +4774,15 @@ export type Marketplace = {
           },
           {
             "name": "layerJobsCompleted",
-            "type": "u64"
+            "docs": [
+              "Each layer's jobs completed now."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
           }
         ]
       }
@@ -4601,10 +4843,6 @@ export type Marketplace = {
             "type": "pubkey"
           },
           {
-            "name": "layer",
-            "type": "pubkey"
-          },
-          {
             "name": "rating",
             "type": "u8"
           },
@@ -4617,12 +4855,25 @@ export type Marketplace = {
             "type": "u64"
           },
           {
-            "name": "layerRatingSum",
-            "type": "u64"
+            "name": "layerRatingSums",
+            "docs": [
+              "Each layer's rating sum and count now, in the genome's order."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
           },
           {
-            "name": "layerRatingCount",
-            "type": "u64"
+            "name": "layerRatingCounts",
+            "type": {
+              "array": [
+                "u64",
+                4
+              ]
+            }
           }
         ]
       }
@@ -4998,6 +5249,67 @@ export type Marketplace = {
           },
           {
             "name": "undecided"
+          }
+        ]
+      }
+    },
+    {
+      "name": "jobLayer",
+      "docs": [
+        "One layer of a job's genome: the layer, the version run and its scale."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "layer",
+            "type": "pubkey"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "The layer version (1 to the layer's current version; versions are never removed)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "scaleBps",
+            "docs": [
+              "The adapter's scale in basis points (10,000 = 1.0), 1 to [`MAX_SCALE_BPS`]."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "royaltyBps",
+            "docs": [
+              "The layer's royalty in basis points of the price, as it was at creation."
+            ],
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "layerChoice",
+      "docs": [
+        "The version and scale a client picks for one layer of its genome."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "docs": [
+              "1 to the layer's current version."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "scaleBps",
+            "docs": [
+              "1 to 20,000 basis points (10,000 = 1.0)."
+            ],
+            "type": "u16"
           }
         ]
       }

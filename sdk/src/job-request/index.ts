@@ -5,6 +5,7 @@ export { JobRequestError, type JobRequestRule } from './job-request-error.ts';
 export { parseJobRequest } from './parse.ts';
 export { buildJobRequest, type JobRequestOptions } from './build.ts';
 export { canonicalJobRequest, jobRequestHash } from './canonical.ts';
+export { requestCid } from './cid.ts';
 
 /**
  * The JSON Schema (draft 2020-12) of `spicetime.job/v1`, committed as `schema.json`. It refuses

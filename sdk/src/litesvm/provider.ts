@@ -86,6 +86,7 @@ export class LiteSvmProvider implements Provider {
         value: toAccountInfo(svm, key),
       }),
       getMultipleAccountsInfo: async (keys: PublicKey[]) => keys.map((k) => toAccountInfo(svm, k)),
+      getMultipleAccountsInfoAndContext: async (keys: PublicKey[]) => ({ context: { slot: Number(svm.getClock().slot) }, value: keys.map((k) => toAccountInfo(svm, k)) }),
       getMinimumBalanceForRentExemption: async (bytes: number) => Number(svm.minimumBalanceForRentExemption(BigInt(bytes))),
       getLatestBlockhash: async () => ({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 0 }),
       getGenesisHash: async () => genesisHashOf(svm),

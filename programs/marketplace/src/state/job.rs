@@ -20,6 +20,7 @@ spicetime_abi::borsh_enum! {
 }
 
 spicetime_abi::borsh_struct! {
+    #[zero_copy]
     /// One layer of a job's genome: the layer, the version run and its scale.
     pub struct JobLayer {
         layer: Address,
