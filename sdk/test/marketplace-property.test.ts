@@ -11,15 +11,15 @@ import { EventReader, MIN_JOB_PRICE, Random, type Sent, b58, bytesOf, ed25519Ix,
 /**
  * Random job lifecycles across the marketplace and economy programs, checked against an
  * in-memory model after every step. Several clients, providers at different prices and base
- * models, layers with and without parents (parent shares from 0 to 100%, royalties up to what the
- * burn and fee leave), random token maxima, prices and usage; outcomes settle (then rate or
- * close), cancel, expire, challenge upheld / rejected / undecided with a quorum of 2 among 4
- * verifiers; clock warps; now and then a layer token changes hands, the economy's burn and fee
+ * models, layers with and without parents in lineages up to five deep (parent shares from 0 to
+ * 100%, royalties up to what the burn and fee leave), jobs running random genomes of 1–4 of them,
+ * random token maxima, prices and usage; outcomes settle (then rate or close), cancel, expire,
+ * challenge upheld / rejected / undecided with a quorum of 2 among 4 verifiers; clock warps; now and then a layer token changes hands, the economy's burn and fee
  * or the market's reward change, someone sends $COMPUTE straight to an open job's vault (it must
  * reach the client, not stay as dust); royalties accrue on each layer at settlement and are
- * claimed now and then by anyone, each claim passing the parent's share up; and invalid calls that must fail with their error and
- * change nothing. Job ids are re-used once their job is closed, so most jobs are created again at
- * the address of an earlier one: among the invalid calls, the receipts and verdicts signed for the
+ * claimed now and then by anyone, each claim passing the parent's share up; and invalid calls that
+ * must fail with their error and change nothing. Job ids are re-used once their job is closed,
+ * so most jobs are created again at the address of an earlier one: among the invalid calls, the receipts and verdicts signed for the
  * earlier instance at that address are replayed onto the new one, and must be refused. Voters'
  * collateral stays locked from their vote until each is released after resolution.
  *
@@ -294,6 +294,9 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         { creator: 1, parent: 1, royaltyBps: 333, share: 5_000, floor: 2_000_000n, baseModel: 'qwen2-0.5b' },
         { creator: 2, parent: 0, royaltyBps: maxRoyalty, share: 0, floor: 0n, baseModel: 'qwen2-0.5b' },
         { creator: 2, parent: 2, royaltyBps: 4_999, share: 9_999, floor: 3_000_000n, baseModel: 'llama-3-8b' },
+        // A lineage five deep: 0 ← 3 ← 4 ← 8 ← 9, every share passing up four levels
+        { creator: 1, parent: 4, royaltyBps: 50, share: 3_333, floor: 10_000n, baseModel: 'qwen2-0.5b' },
+        { creator: 0, parent: 8, royaltyBps: 1_234, share: 6_000, floor: 0n, baseModel: 'qwen2-0.5b' },
       ];
       const holders = [...creators, pureClients[0]!];
       const layers: ModelLayer[] = [];
