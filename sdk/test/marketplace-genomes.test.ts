@@ -113,6 +113,15 @@ describe('genome jobs: 1–4 layers stacked with scales, royalties accrued per l
       await refused([at(x), at(y), at(x)], 'LayerRepeated', 6047);
     });
 
+    it("several layers whose royalties with the burn and fee exceed the price (RoyaltyBpsExceeded), accepted at 100%", async () => {
+      // 0.5% burn + 1% fee: two layers of 60% each ask 121.5% (a stack that would dilute an honest
+      // layer); 60% + 38.5% is exactly 100%, and one layer alone is never refused for it
+      const [greedy, alsoGreedy] = [await layer({ royaltyBps: 6_000 }), await layer({ royaltyBps: 6_000 })];
+      await refused([at(greedy), at(alsoGreedy)], 'RoyaltyBpsExceeded', 6005);
+      const { call } = await create([at(greedy), at(await layer({ royaltyBps: 3_850 }))]);
+      await call();
+    });
+
     it('layers of different base models (BaseModelMismatch)', async () => {
       await refused([at(await layer()), at(await layer({ baseModel: 'llama-3-8b' }))], 'BaseModelMismatch', 6048);
     });

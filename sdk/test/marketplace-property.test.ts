@@ -595,7 +595,15 @@ for (const mode of ['existing mints', 'program mints'] as const) {
         const first = rng.pick(layers);
         const pool = layers.filter((l) => l !== first && l.baseModel === first.baseModel);
         const genomeLayers = [first];
-        for (let n = rng.below(4); n > 0 && pool.length; n--) genomeLayers.push(pool.splice(rng.below(pool.length), 1)[0]!);
+        // (several layers' royalties with the burn and fee stay within the price, as job_create requires)
+        let royalty = burnBps + feeBps + first.royaltyBps;
+        const size = 1 + rng.below(4);
+        while (genomeLayers.length < size && pool.length) {
+          const next = pool.splice(rng.below(pool.length), 1)[0]!;
+          if (royalty + next.royaltyBps > 10_000) continue;
+          royalty += next.royaltyBps;
+          genomeLayers.push(next);
+        }
         const floor = genomeLayers.reduce((a, l) => a + l.floor, 0n);
         const serving = providers.filter((p) => p.models.includes(first.baseModel));
         const target = rng.pick(serving);

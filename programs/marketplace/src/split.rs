@@ -87,15 +87,16 @@ pub fn split(escrow: u64, tokens: u64, rate_per_thousand: u64, rates: Rates) -> 
     // Economy parameters may change after a layer is published: the royalties never take more than
     // what the burn and fee leave, so settlement cannot fail on it.
     // what the burn and fee leave, shared pro rata (rounded down; the dust to the provider) when capped.
+    // (summed in u128: four royalties of a price near u64::MAX must not overflow)
     let mut royalties = [0u64; MAX_LAYERS];
-    let mut wanted: u64 = 0;
+    let mut wanted: u128 = 0;
     for (r, bps) in royalties.iter_mut().zip(rates.royalty_bps) {
         *r = bps_of(price, bps)?;
-        wanted = wanted.checked_add(*r).ok_or_else(overflow)?;
+        wanted = wanted.checked_add(*r as u128).ok_or_else(overflow)?;
     }
-    if wanted > after_protocol {
+    if wanted > after_protocol as u128 {
         for r in royalties.iter_mut() {
-            *r = to_u64((*r as u128).checked_mul(after_protocol as u128).ok_or_else(overflow)? / wanted as u128)?;
+            *r = to_u64((*r as u128).checked_mul(after_protocol as u128).ok_or_else(overflow)? / wanted)?;
         }
     }
     let royalty = royalties.iter().try_fold(0u64, |a, r| a.checked_add(*r)).ok_or_else(overflow)?;
@@ -188,5 +189,10 @@ mod tests {
         // Four layers asking 3,000 + 3,000 + 2,000 + 1,000 bps of 10,000 share the 8,000 left pro rata
         let s = split(10_000, 1_000, 10_000, Rates { burn_bps: 1_000, fee_bps: 1_000, royalty_bps: [3_000, 3_000, 2_000, 1_000], ..Rates::default() }).unwrap();
         assert_eq!((s.royalties, s.royalty, s.provider), ([2_666, 2_666, 1_777, 888], 7_997, 3));
+        // Four royalties of a price near u64::MAX are summed without overflow (found in review)
+        let big = u64::MAX / 2;
+        let s = split(big, big, 1_000, Rates { burn_bps: 0, fee_bps: 0, royalty_bps: [3_000; 4], ..Rates::default() }).unwrap();
+        assert_eq!(s.total(), Some(big));
+        assert!(s.royalty <= big);
     }
 }

@@ -1255,7 +1255,8 @@ export type Marketplace = {
       "name": "jobCreate",
       "docs": [
         "Creates a job running a genome of 1 to 4 layers over one base model, each active, at a",
-        "version it has and a scale, named once; the request document sits on IPFS at `request_cid`",
+        "version it has and a scale, named once, the royalties of two or more with the burn and fee",
+        "at most 100%; the request document sits on IPFS at `request_cid`",
         "and hashes to `request_hash`. Escrows the most expensive outcome,",
         "`ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job",
         "price), in the job's vault; the maximum price must cover the sum of the layers' floors. The",

@@ -10,6 +10,7 @@ use crate::escrow::{check_compute, compute_account, economy_config};
 use crate::events::JobCreated;
 use crate::seeds::{JOB_SEED, JOB_VAULT_SEED, MARKET_SEED};
 use crate::split::MIN_JOB_PRICE;
+use crate::state::market::BPS;
 use crate::state::{Job, JobLayer, JobStatus, Layer, Market, MAX_LAYERS, MAX_SCALE_BPS};
 
 spicetime_abi::borsh_struct! {
@@ -24,7 +25,8 @@ spicetime_abi::borsh_struct! {
 
 spicetime_abi::instruction! {
     /// Creates a job running a genome of 1 to 4 layers over one base model, each active, at a
-    /// version it has and a scale, named once; the request document sits on IPFS at `request_cid`
+    /// version it has and a scale, named once, the royalties of two or more with the burn and fee
+    /// at most 100%; the request document sits on IPFS at `request_cid`
     /// and hashes to `request_hash`. Escrows the most expensive outcome,
     /// `ceil(max_tokens × max_price_per_thousand / 1000)` $COMPUTE (at least the minimum job
     /// price), in the job's vault; the maximum price must cover the sum of the layers' floors. The
@@ -99,6 +101,9 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
     let mut layers = [JobLayer::default(); MAX_LAYERS];
     let mut count = 0usize;
     let mut floor: u64 = 0;
+    // Several layers' royalties with the protocol's burn and fee stay within the price (a stack of
+    // greedy layers cannot dilute an honest one or leave the provider nothing; found in review).
+    let mut royalty_bps = (economy.params.burn_bps as u64).checked_add(economy.params.treasury_fee_bps as u64).ok_or(MarketError::ArithmeticOverflow)?;
     let mut base_model = Text::default();
     for (i, (view, choice)) in views.iter().zip(ix.layers.iter()).enumerate() {
         let Some(view) = view else {
@@ -125,8 +130,14 @@ pub fn process(mut ix: JobCreate, program_id: &Address) -> ProgramResult {
             return Err(MarketError::BaseModelMismatch.into());
         }
         floor = floor.checked_add(layer.price_per_thousand).ok_or(MarketError::ArithmeticOverflow)?;
+        royalty_bps = royalty_bps.checked_add(layer.royalty_bps as u64).ok_or(MarketError::ArithmeticOverflow)?;
         layers[count] = JobLayer { layer: *view.address(), version: choice.version, scale_bps: choice.scale_bps, royalty_bps: layer.royalty_bps };
         count += 1;
+    }
+    // A single layer may still ask more than the burn and fee now leave (they may have risen since
+    // it was published): settlement caps it, diluting no one else.
+    if count > 1 && royalty_bps > BPS {
+        return Err(MarketError::RoyaltyBpsExceeded.into());
     }
     if ix.max_price_per_thousand < floor {
         return Err(MarketError::PriceExceeded.into());
