@@ -94,6 +94,27 @@ pub trait AccountData: Borsh {
         Ok(unsafe { &mut *(data.as_mut_ptr().add(8) as *mut Self) })
     }
 
+    /// A run of the account's fixed-size fields in place, as the `#[zero_copy]` type `P` whose
+    /// every byte pattern is valid (integers only), `offset` bytes into the fields: for handlers
+    /// that change only those fields of a large account, with no copy of the rest. The checks of
+    /// [`Self::load_mut`]; the caller names where the run starts (a wrong offset gives wrong
+    /// numbers, never an invalid value).
+    #[inline(always)]
+    fn load_part_mut<'a, P: Borsh>(view: &'a mut AccountView, program_id: &Address, offset: usize, name: &str) -> Result<&'a mut P, ProgramError> {
+        const { assert!(P::POD && P::ANY_BYTES, "load_part_mut takes a #[zero_copy] run of integers") };
+        check_writable(view, name)?;
+        check_owner_and_discriminator::<Self>(view, program_id, name)?;
+        // SAFETY: as in `load_mut`: one writable slot per account, nothing else borrows the data.
+        let data = unsafe { view.borrow_unchecked_mut() };
+        let end = 8usize.checked_add(offset).and_then(|at| at.checked_add(P::SIZE)).ok_or(ProgramError::ArithmeticOverflow)?;
+        if data.len() < end || end > 8 + Self::SIZE {
+            return Err(fail_account(AnchorErrorCode::AccountDidNotDeserialize, name));
+        }
+        // SAFETY: `P` is packed (alignment 1), `SIZE` bytes within the account's data, and every
+        // byte pattern is a valid `P`.
+        Ok(unsafe { &mut *(data.as_mut_ptr().add(8 + offset) as *mut P) })
+    }
+
     /// Writes the discriminator and fields into a program-owned account.
     fn save(&self, view: &mut AccountView) -> Result<(), ProgramError> {
         let mut data = view.try_borrow_mut()?;

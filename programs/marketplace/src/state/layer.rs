@@ -1,5 +1,6 @@
 use pinocchio::{error::ProgramError, AccountView, Address};
-use spicetime_abi::borsh::Text;
+use spicetime_abi::account::AccountData;
+use spicetime_abi::borsh::{Borsh, Text};
 use spicetime_abi::token::{TokenAccount, TOKEN_2022_PROGRAM_ID};
 
 use crate::errors::MarketError;
@@ -61,7 +62,44 @@ spicetime_abi::account! {
     }
 }
 
+spicetime_abi::borsh_struct! {
+    #[zero_copy]
+    /// The run of a layer's counters, from `jobs_completed` to `royalties_claimed`, in the order
+    /// and layout `Layer` stores them: settlement, ratings and challenges change them in place
+    /// ([`Layer::counters_mut`]) with no copy of the rest of the account.
+    pub struct LayerCounters {
+        jobs_completed: u64,
+        jobs_challenged: u64,
+        jobs_slashed: u64,
+        tokens_served: u64,
+        rating_sum: u64,
+        rating_count: u64,
+        royalties_earned: u64,
+        royalties_from_children: u64,
+        accrued_royalty: u64,
+        royalties_passed_up: u64,
+        royalties_claimed: u64,
+    }
+}
+
+/// Where the counters start among a layer's fields: after the four addresses, the version, the
+/// floor, the two bps, the size, the hash, `retired` and `published_ts`.
+const COUNTERS_AT: usize = 4 * <Address as Borsh>::SIZE
+    + <u32 as Borsh>::SIZE
+    + <u64 as Borsh>::SIZE
+    + 2 * <u16 as Borsh>::SIZE
+    + <u64 as Borsh>::SIZE
+    + <[u8; 32] as Borsh>::SIZE
+    + <bool as Borsh>::SIZE
+    + <i64 as Borsh>::SIZE;
+
 impl Layer {
+    /// A layer's counters in place, for an instruction that changes only them: the owner,
+    /// discriminator and writability checked, no copy in or out.
+    pub fn counters_mut<'a>(view: &'a mut AccountView, program_id: &Address) -> Result<&'a mut LayerCounters, ProgramError> {
+        Self::load_part_mut::<LayerCounters>(view, program_id, COUNTERS_AT, "layer")
+    }
+
     /// Reads a layer; its owner and discriminator authenticate it (created only at its PDA).
     pub fn read(view: &AccountView, program_id: &Address, name: &str) -> Result<Self, ProgramError> {
         use spicetime_abi::account::AccountData;
@@ -180,5 +218,38 @@ mod forged_holding_tests {
         let holder = holder_of(&Address::new_from_array(mint), &holding, &token_2022);
         // Refused: a 355-byte account is a multisig, never a token account (it was taken for one).
         assert!(holder.is_err(), "forged holding accepted: {holder:?}");
+    }
+}
+
+#[cfg(test)]
+mod counters_tests {
+    use super::*;
+
+    #[test]
+    fn the_counters_run_sits_where_the_layer_stores_its_counters() {
+        let layer = Layer {
+            jobs_completed: 1,
+            jobs_challenged: 2,
+            jobs_slashed: 3,
+            tokens_served: 4,
+            rating_sum: 5,
+            rating_count: 6,
+            royalties_earned: 7,
+            royalties_from_children: 8,
+            accrued_royalty: 9,
+            royalties_passed_up: 10,
+            royalties_claimed: 11,
+            mint: Address::new_from_array([0xee; 32]),
+            sha256: [0xdd; 32],
+            retired: true,
+            published_ts: -1,
+            bump: 0xcc,
+            ..Layer::default()
+        };
+        let mut bytes = std::vec![0u8; Layer::SIZE];
+        layer.write(&mut bytes);
+        let run = LayerCounters::read(&mut &bytes[COUNTERS_AT..]).unwrap();
+        assert_eq!(run, LayerCounters { jobs_completed: 1, jobs_challenged: 2, jobs_slashed: 3, tokens_served: 4, rating_sum: 5, rating_count: 6, royalties_earned: 7, royalties_from_children: 8, accrued_royalty: 9, royalties_passed_up: 10, royalties_claimed: 11 });
+        assert_eq!(bytes[COUNTERS_AT + LayerCounters::SIZE], 0xcc, "the bump follows the counters");
     }
 }
