@@ -101,7 +101,12 @@ pub trait AccountData: Borsh {
     /// numbers, never an invalid value).
     #[inline(always)]
     fn load_part_mut<'a, P: Borsh>(view: &'a mut AccountView, program_id: &Address, offset: usize, name: &str) -> Result<&'a mut P, ProgramError> {
-        const { assert!(P::POD && P::ANY_BYTES, "load_part_mut takes a #[zero_copy] run of integers") };
+        const {
+            assert!(
+                P::POD && P::ANY_BYTES && core::mem::align_of::<P>() == 1 && core::mem::size_of::<P>() == P::SIZE,
+                "load_part_mut takes a #[zero_copy] (packed, alignment 1) run of integers"
+            )
+        };
         check_writable(view, name)?;
         check_owner_and_discriminator::<Self>(view, program_id, name)?;
         // SAFETY: as in `load_mut`: one writable slot per account, nothing else borrows the data.
